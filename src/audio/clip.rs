@@ -1,0 +1,153 @@
+//! audio: `Clip`, the one typed buffer that every decoded backend response becomes and
+//! that the later stages (conversion, trimming, assembly) pass along.
+
+use std::time::Duration;
+
+use crate::audio::{convert, AudioSpec, Frames};
+
+/// Interleaved `f32` samples, nominally in -1.0..=1.0, with the format they are in.
+///
+/// The buffer always holds whole frames.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clip {
+    spec: AudioSpec,
+    samples: Vec<f32>,
+}
+
+impl Clip {
+    /// Wraps `samples`, dropping a trailing partial frame. A spec with zero channels
+    /// can hold no frames, so its clip is empty.
+    pub fn new(spec: AudioSpec, mut samples: Vec<f32>) -> Clip {
+        let channels = usize::from(spec.channels);
+        let whole = if channels == 0 {
+            0
+        } else {
+            samples.len() - samples.len() % channels
+        };
+        samples.truncate(whole);
+        Clip { spec, samples }
+    }
+
+    pub fn silence(spec: AudioSpec, frames: Frames) -> Clip {
+        let len = usize::try_from(frames.0)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(usize::from(spec.channels));
+        Clip::new(spec, vec![0.0; len])
+    }
+
+    pub fn spec(&self) -> AudioSpec {
+        self.spec
+    }
+
+    pub fn samples(&self) -> &[f32] {
+        &self.samples
+    }
+
+    pub fn into_samples(self) -> Vec<f32> {
+        self.samples
+    }
+
+    pub fn frames(&self) -> Frames {
+        match usize::from(self.spec.channels) {
+            0 => Frames(0),
+            channels => Frames((self.samples.len() / channels) as u64),
+        }
+    }
+
+    pub fn duration(&self) -> Duration {
+        self.frames().to_duration(self.spec.sample_rate)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// The largest absolute sample value (linear); 0 for an empty clip.
+    pub fn peak(&self) -> f32 {
+        self.samples
+            .iter()
+            .fold(0.0_f32, |peak, s| peak.max(s.abs()))
+    }
+
+    /// The root mean square over all samples (linear); 0 for an empty clip.
+    pub fn rms(&self) -> f32 {
+        if self.samples.is_empty() {
+            return 0.0;
+        }
+        let sum: f64 = self.samples.iter().map(|&s| f64::from(s).powi(2)).sum();
+        (sum / self.samples.len() as f64).sqrt() as f32
+    }
+
+    /// Appends `other`, first converting it to this clip's spec if the two differ.
+    pub fn append(&mut self, other: Clip) {
+        let other = if other.spec == self.spec {
+            other
+        } else {
+            convert(other, self.spec)
+        };
+        self.samples.extend_from_slice(&other.samples);
+    }
+
+    /// Mutable access for in-place processing; the length cannot change, so whole
+    /// frames are kept.
+    pub(crate) fn samples_mut(&mut self) -> &mut [f32] {
+        &mut self.samples
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MONO: AudioSpec = AudioSpec {
+        sample_rate: 8_000,
+        channels: 1,
+    };
+    const STEREO: AudioSpec = AudioSpec {
+        sample_rate: 8_000,
+        channels: 2,
+    };
+
+    #[test]
+    fn new_truncates_to_whole_frames() {
+        let clip = Clip::new(STEREO, vec![0.1, 0.2, 0.3]);
+        assert_eq!(clip.samples(), &[0.1, 0.2]);
+        assert_eq!(clip.frames(), Frames(1));
+        let none = Clip::new(
+            AudioSpec {
+                sample_rate: 8_000,
+                channels: 0,
+            },
+            vec![0.5; 4],
+        );
+        assert!(none.is_empty());
+        assert_eq!(none.frames(), Frames(0));
+    }
+
+    #[test]
+    fn silence_has_the_requested_length() {
+        let clip = Clip::silence(STEREO, Frames(4_000));
+        assert_eq!(clip.samples().len(), 8_000);
+        assert_eq!(clip.duration(), Duration::from_millis(500));
+        assert_eq!(clip.peak(), 0.0);
+    }
+
+    #[test]
+    fn peak_and_rms() {
+        let clip = Clip::new(MONO, vec![0.5, -0.5, 0.5, -1.0]);
+        assert_eq!(clip.peak(), 1.0);
+        let expected = ((0.25 * 3.0 + 1.0) / 4.0_f32).sqrt();
+        assert!((clip.rms() - expected).abs() < 1e-6);
+        assert_eq!(Clip::new(MONO, vec![]).rms(), 0.0);
+        assert_eq!(Clip::new(MONO, vec![]).peak(), 0.0);
+    }
+
+    #[test]
+    fn append_converts_a_different_spec() {
+        let mut clip = Clip::new(MONO, vec![0.25; 10]);
+        clip.append(Clip::new(STEREO, vec![0.5, 0.0, 0.5, 0.0]));
+        assert_eq!(clip.spec(), MONO);
+        assert_eq!(clip.frames(), Frames(12));
+        assert_eq!(&clip.samples()[10..], &[0.25, 0.25]);
+    }
+}

@@ -1,0 +1,24 @@
+//! audio: decode whatever a backend sent into one typed clip, convert it to the
+//! bulletin's format, and tidy its edges for assembly.
+//!
+//! Layout: `spec` (units), `clip` (the buffer), `error`, `sniff` (what the bytes are),
+//! `decode` (entry point), `wav` (RIFF walker and repairs), `pcm` (headerless PCM and
+//! sample encodings), `convert` (channels and resampling), `edges` (trim and fade).
+
+mod clip;
+mod convert;
+mod decode;
+mod edges;
+mod error;
+mod pcm;
+mod sniff;
+mod spec;
+mod wav;
+
+pub use clip::Clip;
+pub use convert::convert;
+pub use decode::decode;
+pub use edges::{fade_edges, trim_silence, TrimOptions};
+pub use error::DecodeError;
+pub use pcm::{decode_pcm, PcmEncoding, PcmFormat};
+pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};

@@ -1,0 +1,810 @@
+//! config: parse `voices.toml` once into typed, validated settings for every
+//! stage. Nothing downstream reads the file or the environment again.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::audio::{AudioSpec, PcmEncoding, PcmFormat};
+use crate::script::{self, KindVoices, Pauses, ScriptSettings, SplitMode};
+use crate::text::Limit;
+use crate::tts::{
+    AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
+    JsonTemplate, RetryPolicy, Template, TemplateError, Transport, VoiceBinding,
+};
+
+use super::duration::parse_duration;
+use super::raw::{RawBackend, RawConfig, RawDuration, RawKindVoices};
+
+const PRESETS: &str = include_str!("presets.toml");
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Everything `voices.toml` says, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub audio: AudioSpec,
+    pub script: ScriptSettings,
+    pub backends: Vec<BackendSpec>,
+    pub voices: Vec<VoiceBinding>,
+}
+
+/// Whether `${NAME}` secrets must be present. `plan` and `voices` (without
+/// `--check`) never send a request, so they do not need them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secrets {
+    Required,
+    NotNeeded,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads and validates the file at `path`, resolving secrets through `env`.
+    pub fn load(
+        path: &Path,
+        secrets: Secrets,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let err = |message: String| ConfigError {
+            path: path.display().to_string(),
+            message,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| {
+            err(if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file (pass another with --voices, or copy voices.toml from the bulletin repository)".into()
+            } else {
+                format!("cannot read: {e}")
+            })
+        })?;
+        if meta.len() > MAX_CONFIG_BYTES {
+            return Err(err(format!(
+                "file is too large for a configuration file ({} bytes)",
+                meta.len()
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            err(format!(
+                "not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Config::parse(&text, path, secrets, env)
+    }
+
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        secrets: Secrets,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let err = |message: String| ConfigError {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| err(describe_toml_error(&e)))?;
+        let env_for_templates = |name: &str| match secrets {
+            Secrets::Required => env(name),
+            Secrets::NotNeeded => Some(env(name).unwrap_or_default()),
+        };
+        resolve(raw, &env_for_templates)
+            .map(|mut c| {
+                c.path = path.to_owned();
+                c
+            })
+            .map_err(err)
+    }
+}
+
+fn resolve(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
+    let bulletin = raw.bulletin;
+    let sample_rate = bulletin.sample_rate.unwrap_or(48000);
+    if !(8000..=192_000).contains(&sample_rate) {
+        return Err(format!(
+            "[bulletin] sample_rate = {sample_rate} is outside 8000..=192000"
+        ));
+    }
+    let split = match bulletin.split.as_deref() {
+        None | Some("sentence") => SplitMode::Sentence,
+        Some("paragraph") => SplitMode::Paragraph,
+        Some(other) => {
+            return Err(format!(
+                "[bulletin] split = \"{other}\": use \"sentence\" or \"paragraph\""
+            ))
+        }
+    };
+    let defaults = Pauses::default();
+    let pause =
+        |value: &Option<RawDuration>, name: &str, default: Duration| -> Result<Duration, String> {
+            match value {
+                None => Ok(default),
+                Some(RawDuration::Millis(ms)) => Ok(Duration::from_millis(*ms)),
+                Some(RawDuration::Text(t)) => parse_duration(t, Duration::from_millis(1))
+                    .map_err(|e| format!("[bulletin.pauses] {name}: {e}")),
+            }
+        };
+    let p = &bulletin.pauses;
+    let pauses = Pauses {
+        after_title: pause(&p.after_title, "after_title", defaults.after_title)?,
+        sentence: pause(&p.sentence, "sentence", defaults.sentence)?,
+        paragraph: pause(&p.paragraph, "paragraph", defaults.paragraph)?,
+        article: pause(&p.article, "article", defaults.article)?,
+        after_intro: pause(&p.after_intro, "after_intro", defaults.after_intro)?,
+    };
+    let mut attribution = script::default_attribution();
+    for (lang, template) in bulletin.attribution {
+        if let Some(bad) = script::unknown_placeholder(&template) {
+            return Err(format!(
+                "[bulletin.attribution] {lang}: unknown placeholder `{{{bad}}}` (known: {})",
+                script::PLACEHOLDERS
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        attribution.insert(lang, template);
+    }
+
+    let mut backends = Vec::new();
+    let mut limits = BTreeMap::new();
+    for (name, table) in raw.backends {
+        let (spec, limit) =
+            resolve_backend(&name, table, env).map_err(|e| format!("[backends.{name}] {e}"))?;
+        limits.insert(name, limit);
+        backends.push(spec);
+    }
+
+    let mut languages = BTreeMap::new();
+    for (lang, value) in raw.languages {
+        let voices = resolve_language(&value).map_err(|e| format!("[languages] {lang}: {e}"))?;
+        for voice in std::iter::once(&voices.default).chain(voices.by_kind.values()) {
+            if !raw.voices.contains_key(voice) {
+                return Err(format!(
+                    "[languages] {lang} names voice `{voice}`, which is not defined under [voices]{}",
+                    suggest(voice, raw.voices.keys())
+                ));
+            }
+        }
+        languages.insert(lang, voices);
+    }
+
+    let mut voices = Vec::new();
+    let mut voice_limits = BTreeMap::new();
+    for (name, v) in &raw.voices {
+        let Some(limit) = limits.get(&v.backend) else {
+            let defined = limits.keys().cloned().collect::<Vec<_>>().join(", ");
+            return Err(format!(
+                "[voices.{name}] names backend `{}`, which is not defined under [backends] (defined: {defined}){}",
+                v.backend,
+                suggest(&v.backend, limits.keys())
+            ));
+        };
+        let speed = v.speed.unwrap_or(1.0);
+        if !(0.25..=4.0).contains(&speed) {
+            return Err(format!(
+                "[voices.{name}] speed = {speed} is outside 0.25..=4.0"
+            ));
+        }
+        // The language a voice speaks: its own `lang`, else the first language that uses it.
+        let lang = v.lang.clone().or_else(|| {
+            languages
+                .iter()
+                .find(|(_, kv): &(&String, &KindVoices)| {
+                    kv.default == *name || kv.by_kind.values().any(|x| x == name)
+                })
+                .map(|(l, _)| l.clone())
+        });
+        voice_limits.insert(name.clone(), *limit);
+        voices.push(VoiceBinding {
+            name: name.clone(),
+            backend: v.backend.clone(),
+            voice: v.voice.clone().unwrap_or_default(),
+            speed,
+            lang: lang.unwrap_or_default(),
+        });
+    }
+    if languages.is_empty() {
+        return Err(
+            "[languages] maps no language to a voice; add e.g. `zh = \"zh\"` and `en = \"en\"`"
+                .into(),
+        );
+    }
+
+    Ok(Config {
+        path: PathBuf::new(),
+        audio: AudioSpec {
+            sample_rate,
+            channels: 1,
+        },
+        script: ScriptSettings {
+            split,
+            pauses,
+            attribution,
+            languages,
+            voice_limits,
+            intro: bulletin.intro,
+            outro: bulletin.outro,
+        },
+        backends,
+        voices,
+    })
+}
+
+fn resolve_language(value: &toml::Value) -> Result<KindVoices, String> {
+    match value {
+        toml::Value::String(voice) => Ok(KindVoices::single(voice.clone())),
+        toml::Value::Table(table) => {
+            let kinds: RawKindVoices = table
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| with_suggestion(e.message()))?;
+            let default = kinds
+                .default
+                .clone()
+                .or_else(|| kinds.body.clone())
+                .ok_or("a table of voices needs `default` or `body`")?;
+            let mut voices = KindVoices::single(default);
+            for (kind, voice) in [
+                ("title", kinds.title),
+                ("body", kinds.body),
+                ("attribution", kinds.attribution),
+                ("intro", kinds.intro),
+                ("outro", kinds.outro),
+            ] {
+                if let Some(v) = voice {
+                    voices.by_kind.insert(kind, v);
+                }
+            }
+            Ok(voices)
+        }
+        _ => Err(
+            "expected a voice name or a table such as { title = \"anchor\", body = \"reporter\" }"
+                .into(),
+        ),
+    }
+}
+
+fn resolve_backend(
+    name: &str,
+    mut table: toml::Table,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(BackendSpec, Limit), String> {
+    if let Some(preset) = table
+        .get("preset")
+        .and_then(|p| p.as_str())
+        .map(str::to_owned)
+    {
+        let presets: toml::Table = PRESETS.parse().expect("built-in presets are valid TOML");
+        let Some(toml::Value::Table(base)) = presets.get(&preset) else {
+            return Err(format!(
+                "unknown preset `{preset}` (known: {}){}",
+                presets.keys().cloned().collect::<Vec<_>>().join(", "),
+                suggest(&preset, presets.keys())
+            ));
+        };
+        let mut merged = base.clone();
+        merge(&mut merged, table);
+        table = merged;
+    }
+    let raw: RawBackend = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| with_suggestion(e.message()))?;
+    let template =
+        |what: &str, s: &str| Template::parse(s, env).map_err(|e| template_error(what, e));
+
+    let kind = raw.kind.as_deref().unwrap_or(if raw.program.is_some() {
+        "command"
+    } else {
+        "http"
+    });
+    let transport = match kind {
+        "http" => {
+            let url = raw.url.as_deref().ok_or(
+                "needs `url`: the full endpoint URL, e.g. http://127.0.0.1:5000/synthesize",
+            )?;
+            let url_t = template("url", url)?;
+            check_url(&url_t)?;
+            let method = raw.method.as_deref().unwrap_or("POST").to_ascii_uppercase();
+            let method = reqwest::Method::from_bytes(method.as_bytes())
+                .map_err(|_| format!("invalid method `{method}`"))?;
+            let mut headers = Vec::new();
+            for (k, v) in &raw.headers {
+                headers.push((k.clone(), template(&format!("headers.{k}"), v)?));
+            }
+            if let Some(var) = &raw.api_key_env {
+                let key = env(var).ok_or_else(|| {
+                    format!("api_key_env: environment variable `{var}` is not set")
+                })?;
+                let header = raw
+                    .api_key_header
+                    .clone()
+                    .unwrap_or_else(|| "Authorization".into());
+                let prefix = raw.api_key_prefix.clone().unwrap_or_else(|| {
+                    if header.eq_ignore_ascii_case("authorization") {
+                        "Bearer ".into()
+                    } else {
+                        String::new()
+                    }
+                });
+                let value = Template::parse(
+                    &format!("{}${{{var}}}", prefix.replace('{', "{{").replace('}', "}}")),
+                    &|_| Some(key.clone()),
+                )
+                .map_err(|e| template_error("api_key_env", e))?;
+                headers.push((header, value));
+            }
+            let mut query = Vec::new();
+            for (k, v) in &raw.query {
+                query.push((k.clone(), template(&format!("query.{k}"), v)?));
+            }
+            let bodies = [
+                raw.body.is_some(),
+                raw.form.is_some(),
+                raw.text_body.is_some(),
+            ]
+            .iter()
+            .filter(|b| **b)
+            .count();
+            if bodies > 1 {
+                return Err("give only one of `body` (JSON), `form` and `text_body`".into());
+            }
+            let body = if let Some(body) = &raw.body {
+                BodySpec::Json(json_template(body, env, "body")?)
+            } else if let Some(form) = &raw.form {
+                let mut fields = Vec::new();
+                for (k, v) in form {
+                    fields.push((k.clone(), template(&format!("form.{k}"), v)?));
+                }
+                BodySpec::Form(fields)
+            } else if let Some(text) = &raw.text_body {
+                let content_type = raw
+                    .content_type
+                    .clone()
+                    .unwrap_or_else(|| "text/plain; charset=utf-8".into());
+                let xml = content_type.contains("xml");
+                BodySpec::Text {
+                    content_type,
+                    template: template("text_body", text)?,
+                    xml,
+                }
+            } else {
+                BodySpec::Empty
+            };
+            HttpTransport {
+                method,
+                url: url_t,
+                query,
+                headers,
+                body,
+                response: resolve_response(&raw)?,
+            }
+            .into()
+        }
+        "command" => {
+            let program = raw
+                .program
+                .clone()
+                .ok_or("needs `program`, e.g. \"espeak-ng\"")?;
+            let input = match raw.input.as_deref() {
+                None | Some("stdin") => CommandInput::Stdin,
+                Some("argument") => CommandInput::Argument,
+                Some(o) => return Err(format!("input = \"{o}\": use \"stdin\" or \"argument\"")),
+            };
+            let output = match raw.output.as_deref() {
+                None | Some("stdout") => CommandOutput::Stdout,
+                Some("file") => CommandOutput::File,
+                Some(o) => return Err(format!("output = \"{o}\": use \"stdout\" or \"file\"")),
+            };
+            let mut args = Vec::new();
+            for (i, a) in raw.args.clone().unwrap_or_default().iter().enumerate() {
+                args.push(template(&format!("args[{i}]"), a)?);
+            }
+            if input == CommandInput::Argument
+                && !args.iter().any(|a| a.uses(crate::tts::Var::Text))
+            {
+                return Err("input = \"argument\" needs `{text}` in `args`".into());
+            }
+            if output == CommandOutput::File && !args.iter().any(|a| a.uses(crate::tts::Var::Out)) {
+                return Err("output = \"file\" needs `{out}` in `args`".into());
+            }
+            Transport::Command(CommandSpec {
+                program,
+                args,
+                input,
+                output,
+                install_hint: raw.install_hint.clone(),
+            })
+        }
+        other => return Err(format!("kind = \"{other}\": use \"http\" or \"command\"")),
+    };
+
+    let limit = match (raw.max_chars, raw.max_bytes) {
+        (Some(_), Some(_)) => return Err("give `max_chars` or `max_bytes`, not both".into()),
+        (Some(n), None) => {
+            Limit::Chars(NonZeroUsize::new(n).ok_or("max_chars must be at least 1")?)
+        }
+        (None, Some(n)) => {
+            Limit::Bytes(NonZeroUsize::new(n).ok_or("max_bytes must be at least 1")?)
+        }
+        (None, None) => Limit::Chars(NonZeroUsize::new(1000).expect("non-zero")),
+    };
+    let is_command = matches!(transport, Transport::Command(_));
+    let default_concurrency = if is_command {
+        std::thread::available_parallelism()
+            .map(NonZeroUsize::get)
+            .unwrap_or(2)
+    } else {
+        4
+    };
+    let concurrency = NonZeroUsize::new(raw.concurrency.unwrap_or(default_concurrency))
+        .ok_or("concurrency must be at least 1")?;
+    let timeout_secs = raw.timeout_secs.unwrap_or(60.0);
+    if !(timeout_secs.is_finite() && timeout_secs > 0.0 && timeout_secs <= 3600.0) {
+        return Err(format!(
+            "timeout_secs = {timeout_secs} must be between 0 and 3600"
+        ));
+    }
+    let retry = RetryPolicy {
+        retries: raw.retries.unwrap_or(4),
+        ..RetryPolicy::default()
+    };
+    let max_response_bytes = (raw.max_response_mb.unwrap_or(200).clamp(1, 4096) as usize) << 20;
+    let spec = BackendSpec {
+        name: name.to_owned(),
+        transport,
+        concurrency,
+        timeout: Duration::from_secs_f64(timeout_secs),
+        retry,
+        max_response_bytes,
+    };
+    Ok((spec, limit))
+}
+
+struct HttpTransport {
+    method: reqwest::Method,
+    url: Template,
+    query: Vec<(String, Template)>,
+    headers: Vec<(String, Template)>,
+    body: BodySpec,
+    response: AudioFormat,
+}
+
+impl From<HttpTransport> for Transport {
+    fn from(h: HttpTransport) -> Transport {
+        Transport::Http(HttpSpec {
+            method: h.method,
+            url: h.url,
+            query: h.query,
+            headers: h.headers,
+            body: h.body,
+            response: h.response,
+        })
+    }
+}
+
+fn resolve_response(raw: &RawBackend) -> Result<AudioFormat, String> {
+    let Some(r) = &raw.response else {
+        return Ok(AudioFormat::Auto);
+    };
+    match r.format.as_deref() {
+        None | Some("auto") | Some("wav") => Ok(AudioFormat::Auto),
+        Some("pcm") => {
+            let encoding = match r.encoding.as_deref().unwrap_or("s16le") {
+                "s16le" => PcmEncoding::S16Le,
+                "s24le" => PcmEncoding::S24Le,
+                "s32le" => PcmEncoding::S32Le,
+                "f32le" => PcmEncoding::F32Le,
+                "u8" => PcmEncoding::U8,
+                "mulaw" => PcmEncoding::MuLaw,
+                "alaw" => PcmEncoding::ALaw,
+                other => return Err(format!("response.encoding = \"{other}\": use s16le, s24le, s32le, f32le, u8, mulaw or alaw")),
+            };
+            let sample_rate = r
+                .sample_rate
+                .ok_or("response.format = \"pcm\" needs response.sample_rate")?;
+            Ok(AudioFormat::Pcm(PcmFormat {
+                encoding,
+                sample_rate,
+                channels: r.channels.unwrap_or(1),
+            }))
+        }
+        Some(other) => Err(format!(
+            "response.format = \"{other}\": use \"auto\" or \"pcm\""
+        )),
+    }
+}
+
+fn json_template(
+    value: &toml::Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    at: &str,
+) -> Result<JsonTemplate, String> {
+    Ok(match value {
+        toml::Value::String(s) => {
+            JsonTemplate::Str(Template::parse(s, env).map_err(|e| template_error(at, e))?)
+        }
+        toml::Value::Integer(i) => JsonTemplate::Int(*i),
+        toml::Value::Float(f) => JsonTemplate::Float(*f),
+        toml::Value::Boolean(b) => JsonTemplate::Bool(*b),
+        toml::Value::Datetime(d) => JsonTemplate::Str(Template::literal(d.to_string())),
+        toml::Value::Array(items) => JsonTemplate::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| json_template(v, env, &format!("{at}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
+        toml::Value::Table(t) => JsonTemplate::Object(
+            t.iter()
+                .map(|(k, v)| Ok((k.clone(), json_template(v, env, &format!("{at}.{k}"))?)))
+                .collect::<Result<_, String>>()?,
+        ),
+    })
+}
+
+fn template_error(at: &str, e: TemplateError) -> String {
+    format!("{at}: {e}")
+}
+
+fn check_url(url: &Template) -> Result<(), String> {
+    let sample = crate::tts::Vars {
+        text: "x",
+        voice: "x",
+        lang: "x",
+        speed: 1.0,
+        out: "",
+    };
+    let rendered = url.render(&sample);
+    let parsed = url::Url::parse(&rendered).map_err(|e| {
+        format!(
+            "url `{}` is not a valid URL: {e}",
+            url.render_redacted(&sample)
+        )
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "url must be http or https, not `{}`",
+            parsed.scheme()
+        ));
+    }
+    Ok(())
+}
+
+/// Merges `over` into `base`; tables merge key by key, anything else is replaced.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// `toml`'s message with a "did you mean" for unknown keys.
+fn describe_toml_error(e: &toml::de::Error) -> String {
+    let mut text = e.to_string().trim_end().to_owned();
+    if let Some(hint) = unknown_field_hint(e.message()) {
+        text.push_str(&hint);
+    }
+    text.replace("TOML parse error at ", "")
+}
+
+fn with_suggestion(message: &str) -> String {
+    let mut text = message.to_owned();
+    if let Some(hint) = unknown_field_hint(message) {
+        text.push_str(&hint);
+    }
+    text
+}
+
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (bad, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let hint = suggest(bad, expected.iter());
+    (!hint.is_empty()).then_some(hint)
+}
+
+/// "; did you mean `x`?" for the closest name, when one is close enough.
+pub fn suggest<'a, S: AsRef<str> + 'a>(wrong: &str, names: impl Iterator<Item = &'a S>) -> String {
+    names
+        .map(|n| {
+            (
+                strsim::jaro_winkler(wrong, n.as_ref()),
+                n.as_ref().to_owned(),
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| format!("; did you mean `{name}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<String> {
+        (name == "TEST_KEY").then(|| "sk-test-123".to_owned())
+    }
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("voices.toml"), Secrets::Required, &env)
+    }
+
+    const MINIMAL: &str = r#"
+[languages]
+zh = "zh"
+en = { title = "anchor", body = "en" }
+
+[voices.zh]
+backend = "espeak"
+voice = "cmn-latn-pinyin"
+
+[voices.en]
+backend = "local"
+voice = "alloy"
+speed = 1.25
+
+[voices.anchor]
+backend = "local"
+voice = "onyx"
+
+[backends.espeak]
+preset = "espeak-ng"
+
+[backends.local]
+preset = "openai"
+url = "http://127.0.0.1:8880/v1/audio/speech"
+api_key_env = "TEST_KEY"
+concurrency = 2
+[backends.local.body]
+model = "kokoro"
+"#;
+
+    #[test]
+    fn presets_fill_in_and_user_keys_win() {
+        let c = parse(MINIMAL).unwrap();
+        assert_eq!(
+            c.audio,
+            AudioSpec {
+                sample_rate: 48000,
+                channels: 1
+            }
+        );
+        let local = c.backends.iter().find(|b| b.name == "local").unwrap();
+        assert_eq!(local.concurrency.get(), 2);
+        let Transport::Http(http) = &local.transport else {
+            panic!("openai is http")
+        };
+        assert_eq!(http.method, reqwest::Method::POST);
+        let BodySpec::Json(JsonTemplate::Object(fields)) = &http.body else {
+            panic!("json body")
+        };
+        let keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec!["input", "model", "response_format", "speed", "voice"]
+        );
+        let model = fields.iter().find(|(k, _)| k == "model").unwrap();
+        assert!(
+            matches!(&model.1, JsonTemplate::Str(t) if t.render(&crate::tts::Vars { text: "", voice: "", lang: "", speed: 1.0, out: "" }) == "kokoro")
+        );
+        let (name, auth) = http
+            .headers
+            .iter()
+            .find(|(k, _)| k == "Authorization")
+            .unwrap();
+        assert_eq!(name, "Authorization");
+        assert_eq!(
+            auth.render(&crate::tts::Vars {
+                text: "",
+                voice: "",
+                lang: "",
+                speed: 1.0,
+                out: ""
+            }),
+            "Bearer sk-test-123"
+        );
+        assert!(
+            !format!("{c:?}").contains("sk-test-123"),
+            "secrets never show in Debug output"
+        );
+        assert_eq!(
+            c.script.voice_limits["en"],
+            Limit::Chars(NonZeroUsize::new(4096).unwrap())
+        );
+        assert_eq!(
+            c.script.languages["en"].for_kind(crate::script::SegmentKind::Title),
+            "anchor"
+        );
+        let en = c.voices.iter().find(|v| v.name == "en").unwrap();
+        assert_eq!((en.lang.as_str(), en.speed), ("en", 1.25));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_a_suggestion() {
+        let e = parse("[bulletin]\nsampl_rate = 44100\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown field `sampl_rate`") && e.contains("did you mean `sample_rate`?"),
+            "{e}"
+        );
+        assert!(e.contains("line 2"), "{e}");
+        let e = parse(&MINIMAL.replace("concurrency = 2", "concurency = 2"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("[backends.local]") && e.contains("did you mean `concurrency`?"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn references_must_resolve() {
+        let e = parse(&MINIMAL.replace("backend = \"espeak\"", "backend = \"espeek\""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("names backend `espeek`") && e.contains("did you mean `espeak`?"),
+            "{e}"
+        );
+        let e = parse(&MINIMAL.replace("zh = \"zh\"", "zh = \"zhh\""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("names voice `zhh`"), "{e}");
+    }
+
+    #[test]
+    fn missing_secret_is_a_config_error_unless_not_needed() {
+        let text = MINIMAL.replace("TEST_KEY", "BULLETIN_NOT_SET");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("`BULLETIN_NOT_SET` is not set"), "{e}");
+        assert!(Config::parse(&text, Path::new("v.toml"), Secrets::NotNeeded, &env).is_ok());
+    }
+
+    #[test]
+    fn malformed_toml_names_the_file_and_line() {
+        let e = parse("[bulletin\nsample_rate = 1").unwrap_err().to_string();
+        assert!(e.starts_with("voices.toml: line 1"), "{e}");
+    }
+
+    #[test]
+    fn pauses_accept_numbers_and_units() {
+        let c = parse(&format!(
+            "{MINIMAL}\n[bulletin.pauses]\nsentence = 300\narticle = \"2s\"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.script.pauses.sentence, Duration::from_millis(300));
+        assert_eq!(c.script.pauses.article, Duration::from_secs(2));
+        assert!(parse(&format!(
+            "{MINIMAL}\n[bulletin.pauses]\narticle = \"2 weeks\"\n"
+        ))
+        .is_err());
+    }
+
+    #[test]
+    fn the_shipped_voices_toml_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("voices.toml");
+        let c = Config::load(&path, Secrets::Required, &|_| None).unwrap();
+        assert!(c.script.languages.contains_key("zh") && c.script.languages.contains_key("en"));
+        let zh = c
+            .voices
+            .iter()
+            .find(|v| v.name == c.script.languages["zh"].default)
+            .unwrap();
+        assert_eq!(zh.voice, "cmn-latn-pinyin");
+    }
+}

@@ -1,0 +1,108 @@
+//! config: `voices.toml` exactly as written, before validation. Unknown keys
+//! are rejected here so that a typo never silently changes the bulletin.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    pub bulletin: RawBulletin,
+    pub languages: BTreeMap<String, toml::Value>,
+    pub voices: BTreeMap<String, RawVoice>,
+    /// Kept as tables so that presets can be merged under them before they are read.
+    pub backends: BTreeMap<String, toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawBulletin {
+    pub sample_rate: Option<u32>,
+    pub split: Option<String>,
+    pub intro: Option<String>,
+    pub outro: Option<String>,
+    pub pauses: RawPauses,
+    pub attribution: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPauses {
+    pub after_title: Option<RawDuration>,
+    pub sentence: Option<RawDuration>,
+    pub paragraph: Option<RawDuration>,
+    pub article: Option<RawDuration>,
+    pub after_intro: Option<RawDuration>,
+}
+
+/// Milliseconds as a number, or text with a unit (`"1.5s"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawDuration {
+    Millis(u64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVoice {
+    pub backend: String,
+    pub voice: Option<String>,
+    pub speed: Option<f32>,
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawKindVoices {
+    pub default: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub attribution: Option<String>,
+    pub intro: Option<String>,
+    pub outro: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawBackend {
+    pub preset: Option<String>,
+    pub kind: Option<String>,
+    // http
+    pub url: Option<String>,
+    pub method: Option<String>,
+    pub query: BTreeMap<String, String>,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<toml::Value>,
+    pub form: Option<BTreeMap<String, String>>,
+    pub text_body: Option<String>,
+    pub content_type: Option<String>,
+    pub api_key_env: Option<String>,
+    pub api_key_header: Option<String>,
+    pub api_key_prefix: Option<String>,
+    pub response: Option<RawResponse>,
+    // command
+    pub program: Option<String>,
+    pub args: Option<Vec<String>>,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub install_hint: Option<String>,
+    // both
+    pub timeout_secs: Option<f64>,
+    pub retries: Option<u32>,
+    pub concurrency: Option<usize>,
+    pub max_chars: Option<usize>,
+    pub max_bytes: Option<usize>,
+    pub max_response_mb: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawResponse {
+    /// `auto` (sniff; WAV) or `pcm` (headerless).
+    pub format: Option<String>,
+    pub encoding: Option<String>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u16>,
+}

@@ -1,0 +1,289 @@
+//! ingest: which inputs to read. Command-line arguments (files, folders,
+//! `-` for stdin) become [`Document`]s: raw bytes with the name they were
+//! given, so every later error can point at the file.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use super::decode::MAX_ARTICLE_BYTES;
+use super::error::IngestError;
+
+/// How stdin is named in errors and in the manifest.
+pub const STDIN_ORIGIN: &str = "<stdin>";
+
+/// File extensions read from a folder, compared without regard to case.
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "text"];
+
+/// One input file's bytes, not yet decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The path as given (or as found in a given folder), or `<stdin>`.
+    pub origin: String,
+    pub bytes: Vec<u8>,
+}
+
+/// One command-line input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSpec {
+    /// A file, or a folder whose article files are read in name order.
+    Path(PathBuf),
+    /// `-`: everything on standard input, as one article.
+    Stdin,
+}
+
+impl From<&str> for InputSpec {
+    fn from(arg: &str) -> InputSpec {
+        if arg == "-" {
+            InputSpec::Stdin
+        } else {
+            InputSpec::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+impl From<PathBuf> for InputSpec {
+    fn from(path: PathBuf) -> InputSpec {
+        if path.as_os_str() == "-" {
+            InputSpec::Stdin
+        } else {
+            InputSpec::Path(path)
+        }
+    }
+}
+
+/// Reads every input, in order. A folder contributes its article files
+/// (`.txt`, `.md`, `.text`; not hidden; not in subfolders), sorted by file
+/// name. Files over [`MAX_ARTICLE_BYTES`] are refused before they are read.
+/// Stdin is read once: a second `-` gets no bytes (and fails as empty).
+pub fn collect(inputs: &[InputSpec]) -> Result<Vec<Document>, IngestError> {
+    collect_from(inputs, &mut io::stdin().lock())
+}
+
+/// [`collect`] with `stdin` standing in for standard input.
+pub(crate) fn collect_from(
+    inputs: &[InputSpec],
+    stdin: &mut dyn Read,
+) -> Result<Vec<Document>, IngestError> {
+    let mut documents = Vec::new();
+    for input in inputs {
+        match input {
+            InputSpec::Stdin => documents.push(Document {
+                origin: STDIN_ORIGIN.to_owned(),
+                bytes: read_limited(STDIN_ORIGIN, stdin)?,
+            }),
+            InputSpec::Path(path) => {
+                let origin = path.display().to_string();
+                let meta = fs::metadata(path).map_err(|e| io_error(&origin, e))?;
+                if meta.is_dir() {
+                    let files = article_files(path, &origin)?;
+                    if files.is_empty() {
+                        return Err(IngestError::EmptyFolder { origin });
+                    }
+                    for file in files {
+                        documents.push(read_file(&file)?);
+                    }
+                } else {
+                    documents.push(read_file(path)?);
+                }
+            }
+        }
+    }
+    Ok(documents)
+}
+
+/// The article files directly inside `dir`, sorted by file name.
+fn article_files(dir: &Path, origin: &str) -> Result<Vec<PathBuf>, IngestError> {
+    let entries = fs::read_dir(dir).map_err(|e| io_error(origin, e))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error(origin, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_article = !name.starts_with('.')
+            && Path::new(&*name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ARTICLE_EXTENSIONS.iter().any(|a| e.eq_ignore_ascii_case(a)));
+        let path = entry.path();
+        // Broken links are kept so that reading them reports the problem.
+        if is_article && !path.is_dir() {
+            files.push(path);
+        }
+    }
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(files)
+}
+
+fn read_file(path: &Path) -> Result<Document, IngestError> {
+    let origin = path.display().to_string();
+    let meta = fs::metadata(path).map_err(|e| io_error(&origin, e))?;
+    if meta.is_file() && meta.len() > MAX_ARTICLE_BYTES {
+        return Err(IngestError::TooLarge {
+            origin,
+            size: meta.len(),
+            limit: MAX_ARTICLE_BYTES,
+        });
+    }
+    let mut file = fs::File::open(path).map_err(|e| io_error(&origin, e))?;
+    let bytes = read_limited(&origin, &mut file)?;
+    Ok(Document { origin, bytes })
+}
+
+/// Reads at most the size limit; past it, counts the rest without keeping it
+/// so the error can say how large the input was.
+fn read_limited(origin: &str, reader: &mut dyn Read) -> Result<Vec<u8>, IngestError> {
+    let mut bytes = Vec::new();
+    (&mut *reader)
+        .take(MAX_ARTICLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(origin, e))?;
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        let rest = io::copy(reader, &mut io::sink()).map_err(|e| io_error(origin, e))?;
+        return Err(IngestError::TooLarge {
+            origin: origin.to_owned(),
+            size: bytes.len() as u64 + rest,
+            limit: MAX_ARTICLE_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+fn io_error(origin: &str, error: io::Error) -> IngestError {
+    let origin = origin.to_owned();
+    if error.kind() == io::ErrorKind::NotFound {
+        IngestError::NotFound { origin }
+    } else {
+        IngestError::Read { origin, error }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A fresh folder under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new() -> TempDir {
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "bulletin-ingest-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ));
+            fs::create_dir_all(&path).unwrap();
+            TempDir(path)
+        }
+
+        fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+            let path = self.0.join(name);
+            fs::write(&path, bytes).unwrap();
+            path
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn origins(docs: &[Document]) -> Vec<String> {
+        docs.iter().map(|d| d.origin.clone()).collect()
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(InputSpec::from("-"), InputSpec::Stdin);
+        assert_eq!(InputSpec::from(PathBuf::from("-")), InputSpec::Stdin);
+        assert_eq!(InputSpec::from("a.txt"), InputSpec::Path("a.txt".into()));
+    }
+
+    #[test]
+    fn files_folders_and_stdin_in_order() {
+        let dir = TempDir::new();
+        let single = dir.write("single.txt", b"one");
+        let folder = dir.0.join("day");
+        fs::create_dir(&folder).unwrap();
+        for name in [
+            "b.md",
+            "a.txt",
+            "c.TEXT",
+            ".hidden.txt",
+            "notes.doc",
+            "z.json",
+        ] {
+            fs::write(folder.join(name), name).unwrap();
+        }
+        fs::create_dir(folder.join("sub.txt")).unwrap();
+        let inputs = [
+            InputSpec::Path(single.clone()),
+            InputSpec::Stdin,
+            InputSpec::Path(folder.clone()),
+        ];
+        let docs = collect_from(&inputs, &mut &b"from stdin"[..]).unwrap();
+        let f = |n: &str| folder.join(n).display().to_string();
+        assert_eq!(
+            origins(&docs),
+            vec![
+                single.display().to_string(),
+                "<stdin>".to_owned(),
+                f("a.txt"),
+                f("b.md"),
+                f("c.TEXT")
+            ]
+        );
+        assert_eq!(docs[1].bytes, b"from stdin");
+        assert_eq!(docs[3].bytes, b"b.md");
+    }
+
+    #[test]
+    fn missing_path_and_empty_folder_are_named() {
+        let dir = TempDir::new();
+        let missing = dir.0.join("nope.txt");
+        let err = collect_from(&[InputSpec::Path(missing.clone())], &mut io::empty()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: no such file or folder", missing.display())
+        );
+        dir.write("readme.pdf", b"x");
+        let err = collect_from(&[InputSpec::Path(dir.0.clone())], &mut io::empty()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: folder has no article files (.txt, .md or .text)",
+                dir.0.display()
+            )
+        );
+    }
+
+    #[test]
+    fn too_large_is_refused_before_reading() {
+        let dir = TempDir::new();
+        let path = dir.0.join("big.txt");
+        let file = fs::File::create(&path).unwrap();
+        // Sparse: costs no disk, but its length is 20 MiB.
+        file.set_len(20 * 1024 * 1024).unwrap();
+        let err = collect_from(&[InputSpec::Path(path.clone())], &mut io::empty()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: file is too large (20.0 MiB; the limit is 10 MiB)",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn too_large_stdin_reports_its_size() {
+        let mut big = io::repeat(b'a').take(12 * 1024 * 1024);
+        let err = collect_from(&[InputSpec::Stdin], &mut big).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "<stdin>: file is too large (12.0 MiB; the limit is 10 MiB)"
+        );
+    }
+}

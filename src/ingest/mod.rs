@@ -1,0 +1,32 @@
+//! ingest: the first stage. Files, folders and stdin become [`Article`]s;
+//! decoding, layout detection and metadata extraction live here and nowhere
+//! else.
+//!
+//! - `input`: which files to read ([`collect`]).
+//! - `decode`: bytes → text, or a clear error naming the file.
+//! - `layout`: text → title and blocks → paragraphs (the seed layout).
+//! - `metadata`: the `key:value丨key:value` line under the title.
+//! - `byline`: the `(文:陈景会)` at the end of the last paragraph.
+//! - `language`: [`Language`] codes and [`detect_language`].
+//! - `parse`: [`parse`] ties the above together.
+
+mod article;
+mod byline;
+mod chars;
+mod decode;
+mod error;
+mod input;
+mod language;
+mod layout;
+mod metadata;
+mod parse;
+
+pub use article::{Article, Byline};
+pub use decode::MAX_ARTICLE_BYTES;
+pub use error::IngestError;
+pub use input::{collect, Document, InputSpec};
+pub use language::{detect_language, Language};
+pub use parse::parse;
+
+#[cfg(test)]
+mod properties;

@@ -1,0 +1,131 @@
+//! output: the manifest (`NAME.json`), the machine-readable account of the
+//! bulletin: every article and segment with where it lies in the audio.
+
+use serde::Serialize;
+
+use crate::assemble::Bulletin;
+use crate::script::{ArticleSummary, Script, SegmentKind};
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub audio: AudioInfo,
+    pub articles: Vec<ArticleEntry>,
+    pub segments: Vec<SegmentEntry>,
+    pub generator: String,
+    /// When the bulletin was made, RFC 3339 with offset.
+    pub created: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AudioInfo {
+    pub path: String,
+    pub sample_rate: u32,
+    pub channels: u16,
+    pub bits_per_sample: u16,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticleEntry {
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    pub start_ms: u64,
+    pub end_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SegmentEntry {
+    pub id: String,
+    pub kind: SegmentKind,
+    pub article: Option<usize>,
+    pub voice: String,
+    pub backend: String,
+    pub lang: String,
+    pub text: String,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub pause_after_ms: u64,
+    /// Requests made for this segment (1 when the first one succeeded).
+    pub attempts: u32,
+}
+
+/// What synthesis says about each segment, in script order.
+#[derive(Debug, Clone)]
+pub struct SegmentSource {
+    pub backend: String,
+    pub attempts: u32,
+}
+
+impl Manifest {
+    pub fn new(
+        audio_path: &str,
+        script: &Script,
+        bulletin: &Bulletin,
+        sources: &[SegmentSource],
+        created: String,
+    ) -> Manifest {
+        let spec = bulletin.audio.spec();
+        let ms = |frames: crate::audio::Frames| frames.to_ms(spec.sample_rate);
+        let segments: Vec<SegmentEntry> = bulletin
+            .timeline
+            .iter()
+            .map(|place| {
+                let seg = &script.segments[place.segment];
+                let source = sources.get(place.segment);
+                SegmentEntry {
+                    id: seg.id.clone(),
+                    kind: seg.kind,
+                    article: seg.article,
+                    voice: seg.voice.clone(),
+                    backend: source.map(|s| s.backend.clone()).unwrap_or_default(),
+                    lang: seg.lang.clone(),
+                    text: seg.text.clone(),
+                    start_ms: ms(place.start),
+                    end_ms: ms(place.end),
+                    pause_after_ms: seg.pause_after.as_millis() as u64,
+                    attempts: source.map_or(0, |s| s.attempts),
+                }
+            })
+            .collect();
+        let articles = script
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, summary)| {
+                let mine = segments.iter().filter(|s| s.article == Some(i));
+                let start_ms = mine.clone().map(|s| s.start_ms).min().unwrap_or(0);
+                let end_ms = mine.map(|s| s.end_ms).max().unwrap_or(0);
+                ArticleEntry {
+                    summary: summary.clone(),
+                    start_ms,
+                    end_ms,
+                }
+            })
+            .collect();
+        Manifest {
+            audio: AudioInfo {
+                path: audio_path.to_owned(),
+                sample_rate: spec.sample_rate,
+                channels: spec.channels,
+                bits_per_sample: 16,
+                duration_ms: ms(bulletin.audio.frames()),
+            },
+            articles,
+            segments,
+            generator: concat!("bulletin ", env!("CARGO_PKG_VERSION")).to_owned(),
+            created,
+        }
+    }
+
+    pub fn cues(&self) -> Vec<super::vtt::Cue<'_>> {
+        self.segments
+            .iter()
+            .map(|s| super::vtt::Cue {
+                id: &s.id,
+                start_ms: s.start_ms,
+                end_ms: s.end_ms,
+                text: &s.text,
+            })
+            .collect()
+    }
+}

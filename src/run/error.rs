@@ -1,0 +1,96 @@
+//! run: the top-level error, the one place where every stage's error meets
+//! its exit code.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+use crate::exit_codes;
+use crate::ingest::IngestError;
+use crate::script::ScriptError;
+use crate::tts::{EngineError, SegmentFailure};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Input(#[from] IngestError),
+    #[error(transparent)]
+    Script(#[from] ScriptError),
+    #[error("{0}")]
+    BadArgument(String),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Synthesis(#[from] SynthesisFailures),
+    #[error("failed to write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_) | Error::Input(_) | Error::Script(_) | Error::BadArgument(_) => {
+                exit_codes::BAD_INPUT
+            }
+            Error::Synthesis(_) => exit_codes::BACKEND,
+            Error::Engine(_) | Error::Write { .. } => exit_codes::FAILURE,
+        }
+    }
+}
+
+/// One segment that could not be synthesized, placed in its article.
+#[derive(Debug, Clone)]
+pub struct FailedSegment {
+    pub id: String,
+    pub article: Option<String>,
+    pub text: String,
+    pub failure: SegmentFailure,
+}
+
+/// Every segment that failed in a run.
+#[derive(Debug, Clone)]
+pub struct SynthesisFailures {
+    pub failed: Vec<FailedSegment>,
+    pub total: usize,
+}
+
+impl fmt::Display for SynthesisFailures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of {} segments could not be synthesized; no bulletin was written",
+            self.failed.len(),
+            self.total
+        )?;
+        for s in &self.failed {
+            let article = s
+                .article
+                .as_deref()
+                .map(|t| format!(" of \"{t}\""))
+                .unwrap_or_default();
+            write!(
+                f,
+                "\n  - segment {}{article} (\"{}\"): {}",
+                s.id,
+                excerpt(&s.text, 40),
+                s.failure
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SynthesisFailures {}
+
+pub fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,12 @@
+//! run: the top of the program, the one place that knows every stage. Each
+//! command is a plain function from options to a result.
+
+mod build;
+mod error;
+mod plan;
+mod voices;
+
+pub use build::{build, read_articles, BuildOptions, BuildReport};
+pub use error::{Error, FailedSegment, SynthesisFailures};
+pub use plan::{plan, PlanOptions};
+pub use voices::{voices, VoicesOptions};

@@ -1,0 +1,418 @@
+//! script: articles → ordered segments. Pure: the same articles and settings
+//! always give the same script, so it can be reviewed before synthesis.
+
+use std::time::Duration;
+
+use crate::ingest::Article;
+use crate::text::{self, Limit};
+
+use super::attribution::{self, Facts};
+use super::segment::{ArticleSummary, Script, Segment, SegmentKind};
+use super::settings::{KindVoices, ScriptSettings, SplitMode};
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ScriptError {
+    #[error("{origin}: article \"{title}\" is in language `{lang}`, but [languages] in voices.toml has no voice for it (configured: {configured})")]
+    NoVoiceForLanguage {
+        origin: String,
+        title: String,
+        lang: String,
+        configured: String,
+    },
+    #[error(
+        "the {what} is in language `{lang}`, but [languages] in voices.toml has no voice for it"
+    )]
+    NoVoiceForFrame { what: &'static str, lang: String },
+    #[error("voice `{0}` has no backend limit (is it defined under [voices]?)")]
+    UnknownVoice(String),
+}
+
+/// Builds the script for `articles`, in order.
+pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, ScriptError> {
+    let mut segments = Vec::new();
+    let mut summaries = Vec::with_capacity(articles.len());
+
+    if let Some(intro) = settings
+        .intro
+        .as_deref()
+        .map(clean)
+        .filter(|t| speakable(t))
+    {
+        let lang = crate::ingest::detect_language(&intro).as_str().to_owned();
+        let voices = frame_voices(settings, "intro", &lang)?;
+        let voice = voices.for_kind(SegmentKind::Intro).to_owned();
+        push_chunks(
+            &mut segments,
+            settings,
+            "intro",
+            SegmentKind::Intro,
+            None,
+            &voice,
+            &lang,
+            &intro,
+        )?;
+        set_last_pause(&mut segments, settings.pauses.after_intro);
+    }
+
+    for (index, article) in articles.iter().enumerate() {
+        let lang = article.language.as_str().to_owned();
+        let voices =
+            settings
+                .languages
+                .get(&lang)
+                .ok_or_else(|| ScriptError::NoVoiceForLanguage {
+                    origin: article.origin.clone(),
+                    title: article.title.clone(),
+                    lang: lang.clone(),
+                    configured: settings
+                        .languages
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
+        let n = index + 1;
+        let title = clean(&article.title);
+        push_chunks(
+            &mut segments,
+            settings,
+            &format!("a{n}-title"),
+            SegmentKind::Title,
+            Some(index),
+            voices.for_kind(SegmentKind::Title),
+            &lang,
+            &title,
+        )?;
+        set_last_pause(&mut segments, settings.pauses.after_title);
+
+        let body_voice = voices.for_kind(SegmentKind::Body);
+        for (p, paragraph) in article.paragraphs.iter().enumerate() {
+            let paragraph = clean(paragraph);
+            let pieces: Vec<&str> = match settings.split {
+                SplitMode::Sentence => text::sentences(&paragraph),
+                SplitMode::Paragraph => vec![paragraph.as_str()],
+            };
+            let mut s = 0;
+            for piece in pieces {
+                for chunk in text::split_to_limit(piece, limit_of(settings, body_voice)?) {
+                    let chunk = chunk.trim();
+                    if !speakable(chunk) {
+                        continue;
+                    }
+                    s += 1;
+                    segments.push(Segment {
+                        id: format!("a{n}-p{}-s{s}", p + 1),
+                        kind: SegmentKind::Body,
+                        article: Some(index),
+                        voice: body_voice.to_owned(),
+                        lang: lang.clone(),
+                        text: chunk.to_owned(),
+                        pause_after: settings.pauses.sentence,
+                    });
+                }
+            }
+            if s > 0 {
+                set_last_pause(&mut segments, settings.pauses.paragraph);
+            }
+        }
+
+        let byline = article.byline.as_ref().map(|b| b.text.as_str());
+        // An author already named by the byline is not read twice.
+        let author = article.author.as_deref().filter(|a| {
+            article
+                .byline
+                .as_ref()
+                .is_none_or(|b| b.name.trim() != a.trim())
+        });
+        let facts = Facts {
+            source: article.source.as_deref(),
+            author,
+            editor: article.editor.as_deref(),
+            byline,
+            published: article.published.as_deref(),
+            title: Some(&article.title),
+        };
+        let template = settings
+            .attribution
+            .get(&lang)
+            .or_else(|| settings.attribution.get("en"))
+            .map(String::as_str)
+            .unwrap_or_default();
+        if let Some(text) = attribution::render(template, &facts).map(|t| clean(&t)) {
+            push_chunks(
+                &mut segments,
+                settings,
+                &format!("a{n}-attribution"),
+                SegmentKind::Attribution,
+                Some(index),
+                voices.for_kind(SegmentKind::Attribution),
+                &lang,
+                &text,
+            )?;
+        }
+        set_last_pause(&mut segments, settings.pauses.article);
+
+        summaries.push(ArticleSummary {
+            title: article.title.clone(),
+            source: article.source.clone(),
+            author: article.author.clone(),
+            editor: article.editor.clone(),
+            published: article.published.clone(),
+            byline: article.byline.as_ref().map(|b| b.name.clone()),
+            language: lang,
+            origin: article.origin.clone(),
+        });
+    }
+
+    if let Some(outro) = settings
+        .outro
+        .as_deref()
+        .map(clean)
+        .filter(|t| speakable(t))
+    {
+        let lang = crate::ingest::detect_language(&outro).as_str().to_owned();
+        let voices = frame_voices(settings, "outro", &lang)?;
+        let voice = voices.for_kind(SegmentKind::Outro).to_owned();
+        push_chunks(
+            &mut segments,
+            settings,
+            "outro",
+            SegmentKind::Outro,
+            None,
+            &voice,
+            &lang,
+            &outro,
+        )?;
+    }
+    // Nothing follows the last segment.
+    set_last_pause(&mut segments, Duration::ZERO);
+
+    Ok(Script {
+        articles: summaries,
+        segments,
+    })
+}
+
+fn frame_voices<'a>(
+    settings: &'a ScriptSettings,
+    what: &'static str,
+    lang: &str,
+) -> Result<&'a KindVoices, ScriptError> {
+    settings
+        .languages
+        .get(lang)
+        .ok_or_else(|| ScriptError::NoVoiceForFrame {
+            what,
+            lang: lang.to_owned(),
+        })
+}
+
+fn limit_of(settings: &ScriptSettings, voice: &str) -> Result<Limit, ScriptError> {
+    settings
+        .voice_limits
+        .get(voice)
+        .copied()
+        .ok_or_else(|| ScriptError::UnknownVoice(voice.to_owned()))
+}
+
+/// Pushes `text` as one segment, or several when it exceeds the voice's limit
+/// (a very long title or attribution).
+#[allow(clippy::too_many_arguments)]
+fn push_chunks(
+    segments: &mut Vec<Segment>,
+    settings: &ScriptSettings,
+    id: &str,
+    kind: SegmentKind,
+    article: Option<usize>,
+    voice: &str,
+    lang: &str,
+    text: &str,
+) -> Result<(), ScriptError> {
+    let chunks: Vec<&str> = text::split_to_limit(text, limit_of(settings, voice)?)
+        .into_iter()
+        .map(str::trim)
+        .filter(|c| speakable(c))
+        .collect();
+    let many = chunks.len() > 1;
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        segments.push(Segment {
+            id: if many {
+                format!("{id}-{}", i + 1)
+            } else {
+                id.to_owned()
+            },
+            kind,
+            article,
+            voice: voice.to_owned(),
+            lang: lang.to_owned(),
+            text: chunk.to_owned(),
+            pause_after: settings.pauses.sentence,
+        });
+    }
+    Ok(())
+}
+
+fn set_last_pause(segments: &mut [Segment], pause: Duration) {
+    if let Some(last) = segments.last_mut() {
+        last.pause_after = pause;
+    }
+}
+
+/// Collapses runs of whitespace (line breaks included) into one space.
+fn clean(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a backend can say anything for `text`: pure punctuation would come
+/// back as silence, which is a failure, not a pause.
+fn speakable(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Byline, Language};
+    use crate::script::settings::{default_attribution, Pauses};
+    use std::collections::BTreeMap;
+    use std::num::NonZeroUsize;
+
+    fn article(lang: &str, paragraphs: &[&str]) -> Article {
+        Article {
+            origin: "a.txt".into(),
+            title: "标题".into(),
+            source: Some("中国网".into()),
+            author: None,
+            editor: Some("苏文彦".into()),
+            published: None,
+            extra: vec![],
+            language: Language::new(lang),
+            paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+            byline: Some(Byline {
+                role: Some("文".into()),
+                name: "陈景会".into(),
+                text: "文:陈景会".into(),
+            }),
+        }
+    }
+
+    fn settings(split: SplitMode, limit: usize) -> ScriptSettings {
+        let limit = Limit::Chars(NonZeroUsize::new(limit).unwrap());
+        let mut zh = KindVoices::single("zh");
+        zh.by_kind.insert("title", "anchor".into());
+        ScriptSettings {
+            split,
+            pauses: Pauses::default(),
+            attribution: default_attribution(),
+            languages: BTreeMap::from([("zh".into(), zh), ("en".into(), KindVoices::single("en"))]),
+            voice_limits: BTreeMap::from([
+                ("zh".into(), limit),
+                ("anchor".into(), limit),
+                ("en".into(), limit),
+            ]),
+            intro: None,
+            outro: None,
+        }
+    }
+
+    #[test]
+    fn article_becomes_title_body_attribution_with_pauses() {
+        let s = settings(SplitMode::Sentence, 100);
+        let script = build(&[article("zh", &["第一句。第二句!", "第三句。"])], &s).unwrap();
+        let got: Vec<(&str, &str, &str, u128)> = script
+            .segments
+            .iter()
+            .map(|g| {
+                (
+                    g.id.as_str(),
+                    g.voice.as_str(),
+                    g.text.as_str(),
+                    g.pause_after.as_millis(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a1-title", "anchor", "标题", 700),
+                ("a1-p1-s1", "zh", "第一句。", 250),
+                ("a1-p1-s2", "zh", "第二句!", 600),
+                ("a1-p2-s1", "zh", "第三句。", 600),
+                ("a1-attribution", "zh", "来源:中国网。文:陈景会。", 0),
+            ]
+        );
+        assert_eq!(script.articles[0].byline.as_deref(), Some("陈景会"));
+    }
+
+    #[test]
+    fn paragraph_mode_packs_sentences_up_to_the_limit() {
+        let s = settings(SplitMode::Paragraph, 10);
+        let script = build(&[article("zh", &["一二三四。五六七八。九十。"])], &s).unwrap();
+        let body: Vec<&str> = script
+            .segments
+            .iter()
+            .filter(|g| g.kind == SegmentKind::Body)
+            .map(|g| g.text.as_str())
+            .collect();
+        assert_eq!(body, vec!["一二三四。五六七八。", "九十。"]);
+        assert!(body.iter().all(|t| t.chars().count() <= 10));
+    }
+
+    #[test]
+    fn articles_are_separated_by_the_article_pause_and_frame_segments_are_added() {
+        let mut s = settings(SplitMode::Sentence, 100);
+        s.intro = Some("Good morning. Here is the news.".into());
+        s.outro = Some("That was the news.".into());
+        let mut en = article("en", &["One sentence here."]);
+        en.source = None;
+        en.byline = None;
+        let script = build(&[article("zh", &["正文。"]), en], &s).unwrap();
+        let ids: Vec<&str> = script.segments.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "intro",
+                "a1-title",
+                "a1-p1-s1",
+                "a1-attribution",
+                "a2-title",
+                "a2-p1-s1",
+                "outro"
+            ]
+        );
+        let pause = |id: &str| {
+            script
+                .segments
+                .iter()
+                .find(|g| g.id == id)
+                .unwrap()
+                .pause_after
+                .as_millis()
+        };
+        assert_eq!(pause("intro"), 1000);
+        assert_eq!(pause("a1-attribution"), 1500);
+        // No attribution facts: the last body segment carries the article pause.
+        assert_eq!(pause("a2-p1-s1"), 1500);
+        assert_eq!(pause("outro"), 0);
+        assert_eq!(script.segments[0].article, None);
+        assert_eq!(script.segments[4].article, Some(1));
+    }
+
+    #[test]
+    fn missing_language_voice_names_the_article() {
+        let s = settings(SplitMode::Sentence, 100);
+        let err = build(&[article("fr", &["Bonjour."])], &s).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.txt: article \"标题\" is in language `fr`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn punctuation_only_pieces_are_not_sent() {
+        let s = settings(SplitMode::Sentence, 100);
+        let script = build(&[article("zh", &["正文。……", "——"])], &s).unwrap();
+        assert!(script.segments.iter().all(|g| speakable(&g.text)));
+    }
+}

@@ -1,0 +1,67 @@
+//! script: the reviewed-before-spending plan. A `Script` is every segment the
+//! bulletin will contain, in order, with the voice and exact text of each.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SegmentKind {
+    Intro,
+    Title,
+    Body,
+    Attribution,
+    Outro,
+}
+
+impl SegmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentKind::Intro => "intro",
+            SegmentKind::Title => "title",
+            SegmentKind::Body => "body",
+            SegmentKind::Attribution => "attribution",
+            SegmentKind::Outro => "outro",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Segment {
+    /// Stable within a script: `intro`, `a1-title`, `a1-p2-s3`, `a1-attribution`, `outro`.
+    pub id: String,
+    pub kind: SegmentKind,
+    /// Index into `Script::articles`; none for the intro and outro.
+    pub article: Option<usize>,
+    pub voice: String,
+    pub lang: String,
+    /// Exactly the text sent to the backend.
+    pub text: String,
+    #[serde(rename = "pause_after_ms", serialize_with = "as_millis")]
+    pub pause_after: Duration,
+}
+
+/// What the manifest and plan say about each article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleSummary {
+    pub title: String,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub editor: Option<String>,
+    pub published: Option<String>,
+    pub byline: Option<String>,
+    pub language: String,
+    /// The file the article came from.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Script {
+    pub articles: Vec<ArticleSummary>,
+    pub segments: Vec<Segment>,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}

@@ -1,0 +1,86 @@
+//! script: the settings that shape a script, resolved from `voices.toml` by the
+//! configuration layer.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::text::Limit;
+
+use super::segment::SegmentKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitMode {
+    /// One segment per sentence: finest transcript, cache and pause control.
+    Sentence,
+    /// As many whole sentences per segment as the backend's limit allows.
+    Paragraph,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pauses {
+    pub after_title: Duration,
+    pub sentence: Duration,
+    pub paragraph: Duration,
+    pub article: Duration,
+    pub after_intro: Duration,
+}
+
+impl Default for Pauses {
+    fn default() -> Pauses {
+        Pauses {
+            after_title: Duration::from_millis(700),
+            sentence: Duration::from_millis(250),
+            paragraph: Duration::from_millis(600),
+            article: Duration::from_millis(1500),
+            after_intro: Duration::from_millis(1000),
+        }
+    }
+}
+
+/// The voice for each kind of segment in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindVoices {
+    pub default: String,
+    pub by_kind: BTreeMap<&'static str, String>,
+}
+
+impl KindVoices {
+    pub fn single(voice: impl Into<String>) -> KindVoices {
+        KindVoices {
+            default: voice.into(),
+            by_kind: BTreeMap::new(),
+        }
+    }
+
+    pub fn for_kind(&self, kind: SegmentKind) -> &str {
+        self.by_kind.get(kind.as_str()).unwrap_or(&self.default)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptSettings {
+    pub split: SplitMode,
+    pub pauses: Pauses,
+    /// Attribution template per language; see `attribution.rs`.
+    pub attribution: BTreeMap<String, String>,
+    /// Article language → voices.
+    pub languages: BTreeMap<String, KindVoices>,
+    /// Each voice's request limit (its backend's `max_chars` / `max_bytes`).
+    pub voice_limits: BTreeMap<String, Limit>,
+    pub intro: Option<String>,
+    pub outro: Option<String>,
+}
+
+/// Attribution templates used when `voices.toml` gives none for a language.
+pub fn default_attribution() -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "zh".to_owned(),
+            "来源:{source}。作者:{author}。{byline}。".to_owned(),
+        ),
+        (
+            "en".to_owned(),
+            "From {source}. By {author}. {byline}.".to_owned(),
+        ),
+    ])
+}

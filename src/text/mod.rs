@@ -1,0 +1,21 @@
+//! text: speakable text, between ingest and script. For now: cutting text
+//! into sentences and into pieces that fit a backend's request limit.
+//!
+//! - `limit`: a backend's request limit ([`Limit`]).
+//! - `sentences`: where sentences end ([`sentences`]).
+//! - `abbreviations`: where an English `.` does not end one.
+//! - `split`: packing sentences into limited chunks ([`split_to_limit`]).
+//! - `chars`: character classes the above share.
+
+mod abbreviations;
+mod chars;
+mod limit;
+mod sentences;
+mod split;
+
+pub use limit::Limit;
+pub use sentences::sentences;
+pub use split::split_to_limit;
+
+#[cfg(test)]
+mod properties;

@@ -1,0 +1,17 @@
+//! tts: the `Backend` trait, one implementation per way of reaching a voice.
+
+use futures::future::BoxFuture;
+
+use crate::audio::Clip;
+
+use super::attempt::AttemptError;
+use super::spec::SpeechRequest;
+
+/// Makes one attempt at turning text into audio. Retries, concurrency limits
+/// and ordering are the engine's business, not the backend's.
+pub trait Backend: Send + Sync {
+    fn attempt<'a>(
+        &'a self,
+        request: &'a SpeechRequest,
+    ) -> BoxFuture<'a, Result<Clip, AttemptError>>;
+}

@@ -1,0 +1,430 @@
+//! tts: the templated HTTP backend. Renders one request per segment from an
+//! `HttpSpec`, sends it, and decides success from the bytes that come back, not
+//! from the status or Content-Type alone.
+
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+
+use crate::audio::{self, Clip, DecodeError};
+
+use super::attempt::AttemptError;
+use super::backend::Backend;
+use super::retry::parse_retry_after;
+use super::spec::{AudioFormat, BodySpec, HttpSpec, JsonTemplate, SpeechRequest};
+use super::template::{escape_xml, Var, Vars};
+
+pub struct HttpBackend {
+    client: reqwest::Client,
+    spec: HttpSpec,
+    timeout: Duration,
+    max_response_bytes: usize,
+}
+
+impl HttpBackend {
+    pub fn new(
+        client: reqwest::Client,
+        spec: HttpSpec,
+        timeout: Duration,
+        max_response_bytes: usize,
+    ) -> HttpBackend {
+        HttpBackend {
+            client,
+            spec,
+            timeout,
+            max_response_bytes,
+        }
+    }
+
+    /// Builds the request for `req`; a failure here is a configuration fault.
+    pub fn build(&self, req: &SpeechRequest) -> Result<reqwest::Request, AttemptError> {
+        let vars = vars_of(req);
+        let url_text = self
+            .spec
+            .url
+            .render_with(&vars, &|s| percent_encode(s, PATH_SAFE));
+        let mut url = url::Url::parse(&url_text).map_err(|e| {
+            AttemptError::fatal(format!(
+                "invalid URL `{}`: {e}",
+                self.spec.url.render_redacted(&vars)
+            ))
+        })?;
+        if !self.spec.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.spec.query {
+                pairs.append_pair(name, &value.render(&vars));
+            }
+        }
+        let mut builder = self
+            .client
+            .request(self.spec.method.clone(), url)
+            .timeout(self.timeout);
+        for (name, value) in &self.spec.headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| AttemptError::fatal(format!("invalid header name `{name}`")))?;
+            let value = HeaderValue::from_str(&value.render(&vars)).map_err(|_| {
+                AttemptError::fatal(format!(
+                    "header `{name}` would carry characters HTTP does not allow"
+                ))
+            })?;
+            builder = builder.header(header, value);
+        }
+        builder = match &self.spec.body {
+            BodySpec::Empty => builder,
+            BodySpec::Json(template) => builder.json(&render_json(template, &vars)),
+            BodySpec::Form(fields) => {
+                let rendered: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.render(&vars)))
+                    .collect();
+                builder.form(&rendered)
+            }
+            BodySpec::Text {
+                content_type,
+                template,
+                xml,
+            } => {
+                let body = if *xml {
+                    template.render_with(&vars, &|s| escape_xml(s))
+                } else {
+                    template.render(&vars)
+                };
+                builder
+                    .header(CONTENT_TYPE, content_type.as_str())
+                    .body(body)
+            }
+        };
+        builder.build().map_err(|e| {
+            AttemptError::fatal(format!("could not build the request: {}", e.without_url()))
+        })
+    }
+
+    async fn send(&self, req: &SpeechRequest) -> Result<Clip, AttemptError> {
+        let request = self.build(req)?;
+        let response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(|e| transport_error(e, self.timeout))?;
+        let status = response.status();
+        let retry_after = parse_retry_after(response.headers());
+        let body = read_limited(response, self.max_response_bytes, self.timeout).await?;
+        if !status.is_success() {
+            let transient =
+                status.as_u16() == 429 || status.as_u16() == 408 || status.is_server_error();
+            let message = error_message(&body);
+            let err = if transient {
+                AttemptError::transient(message)
+            } else {
+                AttemptError::fatal(message)
+            };
+            return Err(err
+                .with_status(status.as_u16())
+                .with_retry_after(retry_after));
+        }
+        let decoded = match &self.spec.response {
+            AudioFormat::Auto => audio::decode(&body),
+            AudioFormat::Pcm(format) => audio::decode_pcm(&body, *format),
+        };
+        decoded.map_err(|e| match e {
+            // A 200 carrying an error page: the message is in the body.
+            DecodeError::NotAudio { .. } => AttemptError::transient(format!(
+                "answered {} but the body is not audio: {}",
+                status.as_u16(),
+                error_message(&body)
+            ))
+            .with_status(status.as_u16()),
+            other => AttemptError::transient(format!("could not decode the audio: {other}")),
+        })
+    }
+}
+
+impl Backend for HttpBackend {
+    fn attempt<'a>(
+        &'a self,
+        request: &'a SpeechRequest,
+    ) -> BoxFuture<'a, Result<Clip, AttemptError>> {
+        Box::pin(self.send(request))
+    }
+}
+
+fn vars_of(req: &SpeechRequest) -> Vars<'_> {
+    Vars {
+        text: &req.text,
+        voice: &req.voice,
+        lang: &req.lang,
+        speed: req.speed,
+        out: "",
+    }
+}
+
+fn transport_error(e: reqwest::Error, timeout: Duration) -> AttemptError {
+    if e.is_timeout() {
+        AttemptError::transient(format!(
+            "no complete answer within {:.1}s",
+            timeout.as_secs_f64()
+        ))
+    } else if e.is_connect() {
+        AttemptError::transient(format!(
+            "could not connect: {}",
+            source_chain(&e.without_url())
+        ))
+    } else {
+        AttemptError::transient(format!(
+            "request failed: {}",
+            source_chain(&e.without_url())
+        ))
+    }
+}
+
+fn source_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        cur = s.source();
+    }
+    text
+}
+
+/// Reads the body, giving up past `limit` bytes: a backend that streams
+/// forever must not take the machine's memory with it.
+async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Vec<u8>, AttemptError> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(AttemptError::transient(format!(
+                        "response is larger than the limit of {limit} bytes"
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                return Err(if e.is_timeout() {
+                    AttemptError::transient(format!(
+                        "response body not complete within {:.1}s ({} bytes received)",
+                        timeout.as_secs_f64(),
+                        body.len()
+                    ))
+                } else {
+                    AttemptError::transient(format!(
+                        "connection broke after {} bytes: {}",
+                        body.len(),
+                        source_chain(&e.without_url())
+                    ))
+                })
+            }
+        }
+    }
+}
+
+/// The human part of an error body: the message field of the JSON error
+/// shapes services use, or a short excerpt of text or HTML.
+pub fn error_message(body: &[u8]) -> String {
+    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
+        for pointer in [
+            "/error/message",
+            "/detail/message",
+            "/error",
+            "/detail",
+            "/message",
+            "/err_msg",
+            "/Response/Error/Message",
+        ] {
+            match json.pointer(pointer) {
+                Some(serde_json::Value::String(s)) => return excerpt(s),
+                Some(v @ serde_json::Value::Object(_)) if pointer == "/detail" => {
+                    return excerpt(&v.to_string())
+                }
+                _ => {}
+            }
+        }
+        return excerpt(&json.to_string());
+    }
+    let text = String::from_utf8_lossy(body);
+    if text.trim().is_empty() {
+        return "empty body".to_owned();
+    }
+    if text.trim_start().starts_with('<') {
+        return format!("HTML: {}", excerpt(&strip_tags(&text)));
+    }
+    excerpt(&text)
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn excerpt(text: &str) -> String {
+    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = collapsed.chars().take(200).collect();
+    if cut.len() < collapsed.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+fn render_json(template: &JsonTemplate, vars: &Vars<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    match template {
+        JsonTemplate::Null => Value::Null,
+        JsonTemplate::Bool(b) => Value::Bool(*b),
+        JsonTemplate::Int(i) => Value::from(*i),
+        JsonTemplate::Float(f) => Value::from(*f),
+        JsonTemplate::Str(t) => match t.sole_var() {
+            Some(Var::Speed) => Value::from((vars.speed as f64 * 100.0).round() / 100.0),
+            _ => Value::String(t.render(vars)),
+        },
+        JsonTemplate::Array(items) => {
+            Value::Array(items.iter().map(|i| render_json(i, vars)).collect())
+        }
+        JsonTemplate::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), render_json(v, vars)))
+                .collect(),
+        ),
+    }
+}
+
+/// Characters left alone when a value is placed in a URL path segment.
+const PATH_SAFE: &[u8] = b"-._~";
+
+fn percent_encode(s: &str, safe: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || safe.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tts::Template;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn t(s: &str) -> Template {
+        Template::parse(s, &no_env).unwrap()
+    }
+
+    fn request(text: &str) -> SpeechRequest {
+        SpeechRequest {
+            text: text.into(),
+            voice: "a b/c".into(),
+            lang: "en".into(),
+            speed: 1.25,
+        }
+    }
+
+    fn backend(spec: HttpSpec) -> HttpBackend {
+        HttpBackend::new(
+            reqwest::Client::new(),
+            spec,
+            Duration::from_secs(5),
+            1 << 20,
+        )
+    }
+
+    #[test]
+    fn json_body_keeps_text_in_its_string_and_types_speed() {
+        let spec = HttpSpec {
+            method: reqwest::Method::POST,
+            url: t("http://127.0.0.1:1/v1/audio/speech"),
+            query: vec![],
+            headers: vec![],
+            body: BodySpec::Json(JsonTemplate::Object(vec![
+                ("input".into(), JsonTemplate::Str(t("{text}"))),
+                ("speed".into(), JsonTemplate::Str(t("{speed}"))),
+            ])),
+            response: AudioFormat::Auto,
+        };
+        let nasty = "He said \"stop\" {voice} </x> ]]> & \n next";
+        let req = backend(spec).build(&request(nasty)).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_slice(req.body().unwrap().as_bytes().unwrap()).unwrap();
+        assert_eq!(body["input"], nasty);
+        assert_eq!(body["speed"], 1.25);
+    }
+
+    #[test]
+    fn url_and_query_values_are_percent_encoded() {
+        let spec = HttpSpec {
+            method: reqwest::Method::GET,
+            url: t("http://127.0.0.1:1/voice/{voice}/tts"),
+            query: vec![("text".into(), t("{text}"))],
+            headers: vec![],
+            body: BodySpec::Empty,
+            response: AudioFormat::Auto,
+        };
+        let req = backend(spec).build(&request("a&b=c 你")).unwrap();
+        assert_eq!(req.url().path(), "/voice/a%20b%2Fc/tts");
+        let pairs: Vec<_> = req.url().query_pairs().collect();
+        assert_eq!(pairs, vec![("text".into(), "a&b=c 你".into())]);
+    }
+
+    #[test]
+    fn ssml_body_escapes_text() {
+        let spec = HttpSpec {
+            method: reqwest::Method::POST,
+            url: t("http://127.0.0.1:1/"),
+            query: vec![],
+            headers: vec![],
+            body: BodySpec::Text {
+                content_type: "application/ssml+xml".into(),
+                template: t("<speak><voice name='{voice}'>{text}</voice></speak>"),
+                xml: true,
+            },
+            response: AudioFormat::Auto,
+        };
+        let req = backend(spec).build(&request("<b>&]]>")).unwrap();
+        let body = std::str::from_utf8(req.body().unwrap().as_bytes().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            "<speak><voice name='a b/c'>&lt;b&gt;&amp;]]&gt;</voice></speak>"
+        );
+    }
+
+    #[test]
+    fn error_messages_come_from_known_shapes() {
+        assert_eq!(
+            error_message(br#"{"error":{"message":"bad key"}}"#),
+            "bad key"
+        );
+        assert_eq!(error_message(br#"{"detail":"nope"}"#), "nope");
+        assert_eq!(
+            error_message(b"<html><body><h1>500 Internal</h1></body></html>"),
+            "HTML: 500 Internal"
+        );
+        assert_eq!(error_message(b""), "empty body");
+    }
+}

@@ -1,0 +1,21 @@
+//! tts: turn segment text into decoded clips through the configured backends.
+
+mod attempt;
+mod backend;
+mod command;
+mod engine;
+mod http;
+mod retry;
+mod spec;
+mod template;
+
+pub use attempt::AttemptError;
+pub use backend::Backend;
+pub use engine::{Engine, EngineError, Job, SegmentFailure, Synthesized, VoiceBinding};
+pub use http::error_message;
+pub use retry::{parse_retry_after, RetryPolicy};
+pub use spec::{
+    AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
+    JsonTemplate, SpeechRequest, Transport,
+};
+pub use template::{escape_xml, Secret, Template, TemplateError, Var, Vars};

@@ -1,0 +1,9 @@
+//! Integration tests: the `bulletin` binary against real servers on loopback
+//! and, where installed, the real espeak-ng program.
+
+mod bad_input;
+mod build_http;
+mod espeak;
+mod fake_tts;
+mod harness;
+mod listen;
