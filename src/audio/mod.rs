@@ -2,7 +2,7 @@
 //! bulletin's format, and tidy its edges for assembly.
 //!
 //! Layout: `spec` (units), `clip` (the buffer), `error`, `sniff` (what the bytes are),
-//! `decode` (entry point), `wav` (RIFF walker and repairs), `pcm` (headerless PCM and
+//! `decode` (entry point), `wav` (RIFF walker and repairs), `mp3`, `pcm` (headerless PCM and
 //! sample encodings), `convert` (channels and resampling), `edges` (trim and fade).
 
 mod clip;
@@ -10,6 +10,7 @@ mod convert;
 mod decode;
 mod edges;
 mod error;
+mod mp3;
 mod pcm;
 mod sniff;
 mod spec;

@@ -2,7 +2,7 @@
 //! stage. Nothing downstream reads the file or the environment again.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,6 +13,8 @@ use crate::tts::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
     JsonTemplate, RetryPolicy, Template, TemplateError, Transport, VoiceBinding,
 };
+
+use crate::tts::ResponseSpec;
 
 use super::duration::parse_duration;
 use super::raw::{RawBackend, RawConfig, RawDuration, RawKindVoices};
@@ -204,12 +206,24 @@ fn resolve(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
                 .map(|(l, _)| l.clone())
         });
         voice_limits.insert(name.clone(), *limit);
+        if let Some(f) = &v.fallback {
+            if !raw.voices.contains_key(f) {
+                return Err(format!(
+                    "[voices.{name}] fallback = \"{f}\" is not defined under [voices]{}",
+                    suggest(f, raw.voices.keys())
+                ));
+            }
+            if f == name {
+                return Err(format!("[voices.{name}] cannot be its own fallback"));
+            }
+        }
         voices.push(VoiceBinding {
             name: name.clone(),
             backend: v.backend.clone(),
             voice: v.voice.clone().unwrap_or_default(),
             speed,
             lang: lang.unwrap_or_default(),
+            fallback: v.fallback.clone(),
         });
     }
     if languages.is_empty() {
@@ -292,6 +306,10 @@ fn resolve_backend(
             ));
         };
         let mut merged = base.clone();
+        if table.contains_key("urls") {
+            // A pool replaces the preset's single endpoint.
+            merged.remove("url");
+        }
         merge(&mut merged, table);
         table = merged;
     }
@@ -308,11 +326,33 @@ fn resolve_backend(
     });
     let transport = match kind {
         "http" => {
-            let url = raw.url.as_deref().ok_or(
-                "needs `url`: the full endpoint URL, e.g. http://127.0.0.1:5000/synthesize",
-            )?;
-            let url_t = template("url", url)?;
-            check_url(&url_t)?;
+            let listed: Vec<String> = match (&raw.url, &raw.urls) {
+                (Some(_), Some(_)) => return Err("give `url` or `urls`, not both".into()),
+                (Some(u), None) => vec![u.clone()],
+                (None, Some(us)) if !us.is_empty() => us.clone(),
+                _ => {
+                    return Err("needs `url`: the full endpoint URL, e.g. \
+                                http://127.0.0.1:5000/synthesize"
+                        .into())
+                }
+            };
+            let mut urls = Vec::new();
+            for (i, u) in listed.iter().enumerate() {
+                let at = if listed.len() == 1 {
+                    "url".to_owned()
+                } else {
+                    format!("urls[{i}]")
+                };
+                let t = template(&at, u)?;
+                check_url(&t)?;
+                urls.push(t);
+            }
+            let cooldown = raw.cooldown_secs.unwrap_or(30.0);
+            if !(cooldown.is_finite() && (0.0..=3600.0).contains(&cooldown)) {
+                return Err(format!(
+                    "cooldown_secs = {cooldown} must be between 0 and 3600"
+                ));
+            }
             let method = raw.method.as_deref().unwrap_or("POST").to_ascii_uppercase();
             let method = reqwest::Method::from_bytes(method.as_bytes())
                 .map_err(|_| format!("invalid method `{method}`"))?;
@@ -379,15 +419,15 @@ fn resolve_backend(
             } else {
                 BodySpec::Empty
             };
-            HttpTransport {
+            Transport::Http(HttpSpec {
                 method,
-                url: url_t,
+                urls,
+                cooldown: Duration::from_secs_f64(cooldown),
                 query,
                 headers,
                 body,
                 response: resolve_response(&raw)?,
-            }
-            .into()
+            })
         }
         "command" => {
             let program = raw
@@ -458,6 +498,10 @@ fn resolve_backend(
         ..RetryPolicy::default()
     };
     let max_response_bytes = (raw.max_response_mb.unwrap_or(200).clamp(1, 4096) as usize) << 20;
+    let requests_per_minute = match raw.requests_per_minute {
+        None => None,
+        Some(n) => Some(NonZeroU32::new(n).ok_or("requests_per_minute must be at least 1")?),
+    };
     let spec = BackendSpec {
         name: name.to_owned(),
         transport,
@@ -465,40 +509,30 @@ fn resolve_backend(
         timeout: Duration::from_secs_f64(timeout_secs),
         retry,
         max_response_bytes,
+        requests_per_minute,
     };
     Ok((spec, limit))
 }
 
-struct HttpTransport {
-    method: reqwest::Method,
-    url: Template,
-    query: Vec<(String, Template)>,
-    headers: Vec<(String, Template)>,
-    body: BodySpec,
-    response: AudioFormat,
-}
-
-impl From<HttpTransport> for Transport {
-    fn from(h: HttpTransport) -> Transport {
-        Transport::Http(HttpSpec {
-            method: h.method,
-            url: h.url,
-            query: h.query,
-            headers: h.headers,
-            body: h.body,
-            response: h.response,
-        })
-    }
-}
-
-fn resolve_response(raw: &RawBackend) -> Result<AudioFormat, String> {
+fn resolve_response(raw: &RawBackend) -> Result<ResponseSpec, String> {
     let Some(r) = &raw.response else {
-        return Ok(AudioFormat::Auto);
+        return Ok(ResponseSpec {
+            format: AudioFormat::Auto,
+            json_pointer: None,
+        });
     };
-    match r.format.as_deref() {
-        None | Some("auto") | Some("wav") => Ok(AudioFormat::Auto),
-        Some("pcm") => {
-            let encoding = match r.encoding.as_deref().unwrap_or("s16le") {
+    if let Some(p) = &r.json_pointer {
+        if !p.starts_with('/') {
+            return Err(format!(
+                "response.json_pointer = \"{p}\" must start with `/`, e.g. \"/audioContent\""
+            ));
+        }
+    }
+    let format = match r.format.as_deref() {
+        None | Some("auto") | Some("wav") | Some("mp3") => AudioFormat::Auto,
+        Some(f @ ("pcm" | "mulaw" | "alaw")) => {
+            let default = if f == "pcm" { "s16le" } else { f };
+            let encoding = match r.encoding.as_deref().unwrap_or(default) {
                 "s16le" => PcmEncoding::S16Le,
                 "s24le" => PcmEncoding::S24Le,
                 "s32le" => PcmEncoding::S32Le,
@@ -506,21 +540,33 @@ fn resolve_response(raw: &RawBackend) -> Result<AudioFormat, String> {
                 "u8" => PcmEncoding::U8,
                 "mulaw" => PcmEncoding::MuLaw,
                 "alaw" => PcmEncoding::ALaw,
-                other => return Err(format!("response.encoding = \"{other}\": use s16le, s24le, s32le, f32le, u8, mulaw or alaw")),
+                other => {
+                    return Err(format!(
+                        "response.encoding = \"{other}\": use s16le, s24le, s32le, f32le, u8, \
+                         mulaw or alaw"
+                    ))
+                }
             };
-            let sample_rate = r
-                .sample_rate
-                .ok_or("response.format = \"pcm\" needs response.sample_rate")?;
-            Ok(AudioFormat::Pcm(PcmFormat {
+            let sample_rate = r.sample_rate.ok_or(format!(
+                "response.format = \"{f}\" needs response.sample_rate"
+            ))?;
+            AudioFormat::Pcm(PcmFormat {
                 encoding,
                 sample_rate,
                 channels: r.channels.unwrap_or(1),
-            }))
+            })
         }
-        Some(other) => Err(format!(
-            "response.format = \"{other}\": use \"auto\" or \"pcm\""
-        )),
-    }
+        Some(other) => {
+            return Err(format!(
+                "response.format = \"{other}\": use \"auto\", \"wav\", \"mp3\", \"pcm\", \
+                 \"mulaw\" or \"alaw\""
+            ))
+        }
+    };
+    Ok(ResponseSpec {
+        format,
+        json_pointer: r.json_pointer.clone(),
+    })
 }
 
 fn json_template(

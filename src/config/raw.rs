@@ -51,6 +51,7 @@ pub struct RawVoice {
     pub voice: Option<String>,
     pub speed: Option<f32>,
     pub lang: Option<String>,
+    pub fallback: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,6 +72,9 @@ pub struct RawBackend {
     pub kind: Option<String>,
     // http
     pub url: Option<String>,
+    pub urls: Option<Vec<String>>,
+    pub cooldown_secs: Option<f64>,
+    pub requests_per_minute: Option<u32>,
     pub method: Option<String>,
     pub query: BTreeMap<String, String>,
     pub headers: BTreeMap<String, String>,
@@ -100,8 +104,10 @@ pub struct RawBackend {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawResponse {
-    /// `auto` (sniff; WAV) or `pcm` (headerless).
+    /// `auto` (sniff WAV or MP3; also `wav`, `mp3`), `pcm` (headerless), `mulaw`, `alaw`.
     pub format: Option<String>,
+    /// JSON pointer to base64 audio in a JSON response.
+    pub json_pointer: Option<String>,
     pub encoding: Option<String>,
     pub sample_rate: Option<u32>,
     pub channels: Option<u16>,

@@ -12,6 +12,9 @@
 //!   holds Han characters, otherwise at most 80 characters and 12 words; no
 //!   Chinese sentence mark (。！？); not ending in `.` when over 3 words;
 //! - a block of a single field has a value of at most 8 words.
+//!
+//! Unknown keys go to `extra` as written, and so does a `语言`/`Language`
+//! value that names no language this crate knows.
 
 use super::chars::{is_han, trim_blank};
 use super::language::Language;

@@ -2,7 +2,9 @@
 //! decoding, layout detection and metadata extraction live here and nowhere
 //! else.
 //!
-//! - `input`: which files to read ([`collect`]).
+//! - `input`: which files to read ([`collect`]) into [`Document`]s.
+//! - `article`: what comes out ([`Article`], [`Byline`]).
+//! - `error`: what can go wrong ([`IngestError`]), always naming the file.
 //! - `decode`: bytes → text, or a clear error naming the file.
 //! - `layout`: text → title and blocks → paragraphs (the seed layout).
 //! - `metadata`: the `key:value丨key:value` line under the title.
@@ -24,7 +26,7 @@ mod parse;
 pub use article::{Article, Byline};
 pub use decode::MAX_ARTICLE_BYTES;
 pub use error::IngestError;
-pub use input::{collect, Document, InputSpec};
+pub use input::{collect, Document, InputSpec, STDIN_ORIGIN};
 pub use language::{detect_language, Language};
 pub use parse::parse;
 

@@ -33,10 +33,18 @@ pub fn parse(doc: &Document) -> Result<Article, IngestError> {
     let layout = split_layout(&text).ok_or_else(|| IngestError::Empty {
         origin: origin.to_owned(),
     })?;
-    let mut blocks = layout.blocks.as_slice();
-    let meta = blocks.first().and_then(|b| parse_block(b));
-    if meta.is_some() {
-        blocks = &blocks[1..];
+    let mut blocks: Vec<&[&str]> = layout.blocks.iter().map(Vec::as_slice).collect();
+    let mut meta = None;
+    if let Some(first) = blocks.first_mut() {
+        if let Some(m) = parse_block(first) {
+            meta = Some(m);
+            *first = &[];
+        } else if let Some(m) = first.get(..1).and_then(parse_block) {
+            // A file with single line breaks: the metadata is the line under
+            // the title, and paragraphs follow without a blank line.
+            meta = Some(m);
+            *first = &first[1..];
+        }
     }
     let meta = meta.unwrap_or_default();
 
@@ -235,6 +243,15 @@ mod tests {
         let a = parse_str("标题\n第一段。\n第二段。\n\n\n\n第三段。\n（记者 王五 报道）\n");
         assert_eq!(a.paragraphs, vec!["第一段。", "第二段。", "第三段。"]);
         assert_eq!(a.byline.map(|b| b.name), Some("王五".to_owned()));
+    }
+
+    #[test]
+    fn single_line_breaks_throughout() {
+        let a = parse_str("标题\n来源:中国网丨责任编辑:苏文彦\n第一段。\n第二段。(文:陈景会)");
+        assert_eq!(a.source.as_deref(), Some("中国网"));
+        assert_eq!(a.editor.as_deref(), Some("苏文彦"));
+        assert_eq!(a.paragraphs, vec!["第一段。", "第二段。"]);
+        assert_eq!(a.byline.map(|b| b.name), Some("陈景会".to_owned()));
     }
 
     #[test]

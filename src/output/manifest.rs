@@ -39,6 +39,9 @@ pub struct SegmentEntry {
     pub kind: SegmentKind,
     pub article: Option<usize>,
     pub voice: String,
+    /// The voice that actually spoke: `voice`, or its fallback.
+    pub spoken_voice: String,
+    /// The backend that spoke.
     pub backend: String,
     pub lang: String,
     pub text: String,
@@ -52,6 +55,7 @@ pub struct SegmentEntry {
 /// What synthesis says about each segment, in script order.
 #[derive(Debug, Clone)]
 pub struct SegmentSource {
+    pub voice: String,
     pub backend: String,
     pub attempts: u32,
 }
@@ -77,6 +81,9 @@ impl Manifest {
                     kind: seg.kind,
                     article: seg.article,
                     voice: seg.voice.clone(),
+                    spoken_voice: source
+                        .map(|s| s.voice.clone())
+                        .unwrap_or_else(|| seg.voice.clone()),
                     backend: source.map(|s| s.backend.clone()).unwrap_or_default(),
                     lang: seg.lang.clone(),
                     text: seg.text.clone(),

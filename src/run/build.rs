@@ -168,6 +168,7 @@ async fn synthesize_and_assemble(
     let mut waiting: BTreeMap<usize, Clip> = BTreeMap::new();
     let mut sources = vec![
         SegmentSource {
+            voice: String::new(),
             backend: String::new(),
             attempts: 0
         };
@@ -190,6 +191,7 @@ async fn synthesize_and_assemble(
                     "[{done}/{total}] synthesized"
                 );
                 sources[index] = SegmentSource {
+                    voice: info.voice,
                     backend: info.backend,
                     attempts: info.attempts,
                 };

@@ -37,13 +37,20 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
                 .iter()
                 .find(|b| b.name == v.backend)
                 .map(|b| match &b.transport {
-                    Transport::Http(h) => h.url.render_redacted(&crate::tts::Vars {
-                        text: "{text}",
-                        voice: &v.voice,
-                        lang: &v.lang,
-                        speed: v.speed,
-                        out: "",
-                    }),
+                    Transport::Http(h) => h
+                        .urls
+                        .iter()
+                        .map(|u| {
+                            u.render_redacted(&crate::tts::Vars {
+                                text: "{text}",
+                                voice: &v.voice,
+                                lang: &v.lang,
+                                speed: v.speed,
+                                out: "",
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     Transport::Command(c) => format!("program {}", c.program),
                 })
                 .unwrap_or_default();
@@ -125,9 +132,15 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
     Ok((out, all_ok))
 }
 
+/// A short phrase in the voice's language (`zh`, `zh-CN`, `cmn-CN` read Chinese).
 fn test_phrase(lang: &str) -> &'static str {
-    match lang {
-        "zh" => "这是一条测试语音。",
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match primary.as_str() {
+        "zh" | "cmn" | "yue" => "这是一条测试语音。",
         _ => "This is a test of the bulletin voice.",
     }
 }

@@ -103,6 +103,43 @@ fn ascii_run(text: &str, at: usize) -> &str {
     &text[start..end]
 }
 
+/// The guarantees of [`split_to_limit`] for one text and limit.
+fn check_chunks(text: &str, limit: Limit) -> Result<(), TestCaseError> {
+    let chunks = split_to_limit(text, limit);
+    prop_assert_eq!(chunks.concat(), text);
+    if text.is_empty() {
+        prop_assert!(chunks.is_empty());
+    } else if text.trim().is_empty() {
+        prop_assert_eq!(&chunks, &vec![text]);
+    } else {
+        for chunk in &chunks {
+            let body = chunk.trim();
+            prop_assert!(!body.is_empty(), "whitespace-only chunk in {:?}", chunks);
+            prop_assert!(
+                limit.fits(body) || is_single_cluster(body),
+                "{:?} does not fit {}",
+                body,
+                limit
+            );
+        }
+    }
+    let mut at = 0;
+    for chunk in chunks.iter().take(chunks.len().saturating_sub(1)) {
+        at += chunk.len();
+        let (before, after) = (text[..at].chars().next_back(), text[at..].chars().next());
+        if let (Some(b), Some(a)) = (before, after) {
+            prop_assert!(!is_mark(a), "chunk starts with a mark at {}", at);
+            let same_kind = (b.is_ascii_digit() && a.is_ascii_digit())
+                || (b.is_ascii_alphabetic() && a.is_ascii_alphabetic());
+            if same_kind {
+                let run = ascii_run(text, at);
+                prop_assert!(!limit.fits(run), "{:?} cut though it fits {}", run, limit);
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -118,36 +155,7 @@ proptest! {
 
     #[test]
     fn chunks_cover_the_text_and_fit(text in text(), limit in limit()) {
-        let chunks = split_to_limit(&text, limit);
-        prop_assert_eq!(chunks.concat(), text.clone());
-        if text.is_empty() {
-            prop_assert!(chunks.is_empty());
-        } else if text.trim().is_empty() {
-            prop_assert_eq!(&chunks, &vec![text.as_str()]);
-        } else {
-            for chunk in &chunks {
-                let body = chunk.trim();
-                prop_assert!(!body.is_empty(), "whitespace-only chunk in {:?}", chunks);
-                prop_assert!(
-                    limit.fits(body) || is_single_cluster(body),
-                    "{:?} does not fit {}", body, limit
-                );
-            }
-        }
-        let mut at = 0;
-        for chunk in chunks.iter().take(chunks.len().saturating_sub(1)) {
-            at += chunk.len();
-            let (before, after) = (text[..at].chars().next_back(), text[at..].chars().next());
-            if let (Some(b), Some(a)) = (before, after) {
-                prop_assert!(!is_mark(a), "chunk starts with a mark at {}", at);
-                let same_kind = (b.is_ascii_digit() && a.is_ascii_digit())
-                    || (b.is_ascii_alphabetic() && a.is_ascii_alphabetic());
-                if same_kind {
-                    let run = ascii_run(&text, at);
-                    prop_assert!(!limit.fits(run), "{:?} cut though it fits {}", run, limit);
-                }
-            }
-        }
+        check_chunks(&text, limit)?;
     }
 
     #[test]
@@ -187,5 +195,35 @@ fn huge_inputs_are_fast() {
         assert_eq!(chunks.concat(), text);
         assert!(chunks.iter().all(|c| limit.fits(c.trim())));
         assert_eq!(sentences(&text).concat(), text);
+    }
+}
+
+/// Cases proptest once found, kept as plain tests.
+#[test]
+fn former_counterexamples() {
+    let chars = |n| Limit::Chars(NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN));
+    let cases = [
+        (
+            format!("{}aAAAAaaAaA{}", "一".repeat(50), "a".repeat(50)),
+            chars(1),
+        ),
+        (
+            format!(
+                "一一一J. K. 一一一一一一。{}{}\u{301}{}",
+                "a".repeat(300),
+                "0".repeat(120),
+                "a".repeat(40)
+            ),
+            chars(200),
+        ),
+        (
+            format!("{}AaaAaa{}aAaaaa  \u{301}", "a".repeat(58), "0".repeat(190)),
+            chars(258),
+        ),
+    ];
+    for (text, limit) in cases {
+        if let Err(e) = check_chunks(&text, limit) {
+            panic!("{e}");
+        }
     }
 }

@@ -28,13 +28,41 @@ pub struct VoiceBinding {
     pub voice: String,
     pub speed: f32,
     pub lang: String,
+    /// The voice to use when this one's backend is exhausted.
+    pub fallback: Option<String>,
 }
 
 struct Slot {
     backend: Box<dyn Backend>,
     permits: Arc<Semaphore>,
+    pacer: Option<Pacer>,
     retry: RetryPolicy,
     secrets: Vec<Secret>,
+}
+
+/// Spaces request starts evenly to honour a requests-per-minute cap.
+struct Pacer {
+    interval: Duration,
+    next: std::sync::Mutex<tokio::time::Instant>,
+}
+
+impl Pacer {
+    fn per_minute(n: std::num::NonZeroU32) -> Pacer {
+        Pacer {
+            interval: Duration::from_secs(60) / n.get(),
+            next: std::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().expect("pacer lock is never poisoned");
+            let slot = (*next).max(tokio::time::Instant::now());
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
 }
 
 pub struct Engine {
@@ -46,6 +74,7 @@ pub struct Engine {
 #[derive(Debug)]
 pub struct Synthesized {
     pub clip: Clip,
+    /// The voice that spoke: the one asked for, or its fallback.
     pub voice: String,
     pub backend: String,
     pub attempts: u32,
@@ -94,6 +123,8 @@ pub enum EngineError {
     Client(String),
     #[error("voice `{voice}` names backend `{backend}`, which is not configured")]
     UnknownBackend { voice: String, backend: String },
+    #[error("voice `{voice}` names fallback voice `{fallback}`, which is not configured")]
+    UnknownFallback { voice: String, fallback: String },
 }
 
 impl Engine {
@@ -127,6 +158,7 @@ impl Engine {
                 let slot = Slot {
                     backend,
                     permits: Arc::new(Semaphore::new(spec.concurrency.get())),
+                    pacer: spec.requests_per_minute.map(Pacer::per_minute),
                     retry: spec.retry,
                     secrets,
                 };
@@ -156,10 +188,40 @@ impl Engine {
         self.voices.get(name)
     }
 
-    /// Speaks `text` with the named voice, retrying transient failures by the
+    /// Speaks `text` with the named voice; when its backend is exhausted, with
+    /// its fallback voice (and that one's fallback), each voice tried once.
+    pub async fn synthesize(&self, voice: &str, text: &str) -> Result<Synthesized, SegmentFailure> {
+        let mut tried = vec![voice.to_owned()];
+        let mut result = self.synthesize_one(voice, text).await;
+        while let Err(failure) = &result {
+            let next = self
+                .voices
+                .get(tried.last().map(String::as_str).unwrap_or(voice))
+                .and_then(|v| v.fallback.clone());
+            let Some(next) = next.filter(|n| !tried.contains(n)) else {
+                break;
+            };
+            tracing::warn!(voice = %tried[tried.len() - 1], fallback = %next, "voice failed; trying its fallback: {failure}");
+            let attempts_before = failure.attempts;
+            result = self.synthesize_one(&next, text).await.map_err(|mut f| {
+                f.error.message = format!(
+                    "{} (after voice `{}` failed: {})",
+                    f.error.message,
+                    tried[tried.len() - 1],
+                    failure.error
+                );
+                f.attempts += attempts_before;
+                f
+            });
+            tried.push(next);
+        }
+        result
+    }
+
+    /// Speaks `text` with one voice, retrying transient failures by its
     /// backend's policy. The concurrency permit is held only while a request is
     /// in flight, not while backing off.
-    pub async fn synthesize(&self, voice: &str, text: &str) -> Result<Synthesized, SegmentFailure> {
+    async fn synthesize_one(&self, voice: &str, text: &str) -> Result<Synthesized, SegmentFailure> {
         let started = Instant::now();
         let fail = |backend: &str, attempts, error| SegmentFailure {
             voice: voice.to_owned(),
@@ -197,9 +259,12 @@ impl Engine {
                     .acquire()
                     .await
                     .expect("semaphore is never closed");
+                if let Some(pacer) = &slot.pacer {
+                    pacer.wait().await;
+                }
                 slot.backend.attempt(&request).await
             };
-            let outcome = outcome.and_then(check_plausible);
+            let outcome = outcome.and_then(|clip| check_plausible(clip, text, binding.speed));
             match outcome {
                 Ok(clip) => {
                     return Ok(Synthesized {
@@ -251,9 +316,10 @@ impl Engine {
     }
 }
 
-/// A clip must contain sound: an empty or silent answer is a failed attempt,
-/// never a silent gap in the bulletin.
-fn check_plausible(clip: Clip) -> Result<Clip, AttemptError> {
+/// A clip must contain sound of a length its text could take: an empty,
+/// silent, truncated or runaway answer is a failed attempt (and retried),
+/// never a silent gap or garbage in the bulletin.
+fn check_plausible(clip: Clip, text: &str, speed: f32) -> Result<Clip, AttemptError> {
     if clip.is_empty() {
         return Err(AttemptError::transient("backend returned an empty clip"));
     }
@@ -264,7 +330,37 @@ fn check_plausible(clip: Clip) -> Result<Clip, AttemptError> {
             clip.duration().as_secs_f64()
         )));
     }
+    let (shortest, longest) = plausible_seconds(text, speed);
+    let secs = clip.duration().as_secs_f64();
+    if secs < shortest {
+        return Err(AttemptError::transient(format!(
+            "clip is {secs:.2}s, too short for {} characters (expected at least {shortest:.2}s)",
+            text.chars().count()
+        )));
+    }
+    if secs > longest {
+        return Err(AttemptError::transient(format!(
+            "clip is {secs:.1}s, too long for {} characters (expected at most {longest:.1}s)",
+            text.chars().count()
+        )));
+    }
     Ok(clip)
+}
+
+/// Generous bounds on how long `text` can take to say. CJK characters are
+/// spoken at 2 to 9 a second, other letters and digits at 5 to 30; the bounds
+/// are widened further so that only clearly broken clips fail.
+pub fn plausible_seconds(text: &str, speed: f32) -> (f64, f64) {
+    let is_cjk = |c: char| matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff);
+    let cjk = text.chars().filter(|&c| is_cjk(c)).count() as f64;
+    let other = text
+        .chars()
+        .filter(|&c| c.is_alphanumeric() && !is_cjk(c))
+        .count() as f64;
+    let speed = f64::from(speed.max(0.1));
+    let shortest = ((cjk / 9.0 + other / 30.0) / speed * 0.5 - 0.2).max(0.0);
+    let longest = (cjk / 2.0 + other / 5.0) / speed * 2.0 + 3.0;
+    (shortest, longest)
 }
 
 fn scrub(message: &str, secrets: &[Secret]) -> String {
@@ -313,27 +409,123 @@ mod tests {
         )
     }
 
-    fn engine(answers: Vec<Result<Clip, AttemptError>>, retries: u32) -> Engine {
-        let slot = Slot {
+    fn slot(answers: Vec<Result<Clip, AttemptError>>, retries: u32, pacer: Option<Pacer>) -> Slot {
+        Slot {
             backend: Box::new(Scripted {
                 answers: Mutex::new(answers),
                 calls: Mutex::new(0),
             }),
-            permits: Arc::new(Semaphore::new(1)),
+            permits: Arc::new(Semaphore::new(4)),
+            pacer,
             retry: RetryPolicy {
                 retries,
                 ..RetryPolicy::default()
             },
             secrets: vec![Secret::new("KEY", "sk-secret")],
-        };
-        let voice = VoiceBinding {
-            name: "v".into(),
-            backend: "b".into(),
+        }
+    }
+
+    fn binding(name: &str, backend: &str, fallback: Option<&str>) -> VoiceBinding {
+        VoiceBinding {
+            name: name.into(),
+            backend: backend.into(),
             voice: "x".into(),
             speed: 1.0,
             lang: "en".into(),
+            fallback: fallback.map(str::to_owned),
+        }
+    }
+
+    fn engine(answers: Vec<Result<Clip, AttemptError>>, retries: u32) -> Engine {
+        let slots = BTreeMap::from([("b".to_owned(), slot(answers, retries, None))]);
+        Engine::with_slots(slots, vec![binding("v", "b", None)]).unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_exhausted_voice_hands_over_to_its_fallback() {
+        let slots = BTreeMap::from([
+            (
+                "dead".to_owned(),
+                slot(vec![Err(AttemptError::fatal("down")); 2], 0, None),
+            ),
+            ("live".to_owned(), slot(vec![Ok(tone())], 0, None)),
+        ]);
+        let voices = vec![
+            binding("main", "dead", Some("backup")),
+            binding("backup", "live", Some("main")),
+        ];
+        let e = Engine::with_slots(slots, voices).unwrap();
+        let done = e.synthesize("main", "hi").await.unwrap();
+        assert_eq!(
+            (done.voice.as_str(), done.backend.as_str()),
+            ("backup", "live")
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_fallback_chain_reports_both_and_does_not_loop() {
+        let slots = BTreeMap::from([
+            (
+                "a".to_owned(),
+                slot(vec![Err(AttemptError::fatal("a is down")); 3], 0, None),
+            ),
+            (
+                "b".to_owned(),
+                slot(vec![Err(AttemptError::fatal("b is down")); 3], 0, None),
+            ),
+        ]);
+        let voices = vec![
+            binding("one", "a", Some("two")),
+            binding("two", "b", Some("one")),
+        ];
+        let e = Engine::with_slots(slots, voices).unwrap();
+        let err = e.synthesize("one", "hi").await.unwrap_err();
+        assert_eq!(
+            (err.voice.as_str(), err.backend.as_str(), err.attempts),
+            ("two", "b", 2)
+        );
+        assert!(
+            err.error.message.contains("b is down") && err.error.message.contains("a is down"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_per_minute_spaces_request_starts() {
+        let pacer = Pacer::per_minute(std::num::NonZeroU32::new(30).unwrap());
+        let slots = BTreeMap::from([(
+            "b".to_owned(),
+            slot(vec![Ok(tone()), Ok(tone()), Ok(tone())], 0, Some(pacer)),
+        )]);
+        let e = Engine::with_slots(slots, vec![binding("v", "b", None)]).unwrap();
+        let started = tokio::time::Instant::now();
+        let (a, b, c) = tokio::join!(
+            e.synthesize("v", "hi"),
+            e.synthesize("v", "hi"),
+            e.synthesize("v", "hi")
+        );
+        assert!(a.is_ok() && b.is_ok() && c.is_ok());
+        // 30 a minute: starts at 0 s, 2 s and 4 s.
+        assert_eq!(started.elapsed(), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn implausible_lengths_are_caught() {
+        let spec = AudioSpec {
+            sample_rate: 8000,
+            channels: 1,
         };
-        Engine::with_slots(BTreeMap::from([("b".to_owned(), slot)]), vec![voice]).unwrap()
+        let long_text = "这是一个很长的句子,一共有二十多个汉字,读出来至少需要两三秒钟。";
+        let blip = Clip::new(spec, vec![0.5; 800]);
+        let err = check_plausible(blip, long_text, 1.0).unwrap_err();
+        assert!(err.transient && err.message.contains("too short"), "{err}");
+        let runaway = Clip::new(spec, vec![0.5; 8000 * 120]);
+        assert!(check_plausible(runaway, "Hi.", 1.0)
+            .unwrap_err()
+            .message
+            .contains("too long"));
+        let fine = Clip::new(spec, vec![0.5; 8000 * 6]);
+        assert!(check_plausible(fine, long_text, 1.0).is_ok());
     }
 
     #[tokio::test(start_paused = true)]

@@ -2,15 +2,16 @@
 //! `HttpSpec`, sends it, and decides success from the bytes that come back, not
 //! from the status or Content-Type alone.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 
-use crate::audio::{self, Clip, DecodeError};
+use crate::audio::{self, Clip, DecodeError, PcmFormat};
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
+use super::pool::Pool;
 use super::retry::parse_retry_after;
 use super::spec::{AudioFormat, BodySpec, HttpSpec, JsonTemplate, SpeechRequest};
 use super::template::{escape_xml, Var, Vars};
@@ -18,9 +19,18 @@ use super::template::{escape_xml, Var, Vars};
 pub struct HttpBackend {
     client: reqwest::Client,
     spec: HttpSpec,
+    pool: Pool,
     timeout: Duration,
     max_response_bytes: usize,
 }
+
+/// Error codes some services send in a JSON body to mean "busy, try later",
+/// whatever the HTTP status (ElevenLabs `detail.status`).
+const BUSY_CODES: &[&str] = &[
+    "too_many_concurrent_requests",
+    "system_busy",
+    "rate_limit_exceeded",
+];
 
 impl HttpBackend {
     pub fn new(
@@ -29,25 +39,30 @@ impl HttpBackend {
         timeout: Duration,
         max_response_bytes: usize,
     ) -> HttpBackend {
+        let pool = Pool::new(spec.urls.len(), spec.cooldown);
         HttpBackend {
             client,
             spec,
+            pool,
             timeout,
             max_response_bytes,
         }
     }
 
-    /// Builds the request for `req`; a failure here is a configuration fault.
-    pub fn build(&self, req: &SpeechRequest) -> Result<reqwest::Request, AttemptError> {
+    /// Builds the request for `req` to pool member `url_index`; a failure here
+    /// is a configuration fault.
+    pub fn build(
+        &self,
+        req: &SpeechRequest,
+        url_index: usize,
+    ) -> Result<reqwest::Request, AttemptError> {
         let vars = vars_of(req);
-        let url_text = self
-            .spec
-            .url
-            .render_with(&vars, &|s| percent_encode(s, PATH_SAFE));
+        let template = &self.spec.urls[url_index.min(self.spec.urls.len().saturating_sub(1))];
+        let url_text = template.render_with(&vars, &|s| percent_encode(s, PATH_SAFE));
         let mut url = url::Url::parse(&url_text).map_err(|e| {
             AttemptError::fatal(format!(
                 "invalid URL `{}`: {e}",
-                self.spec.url.render_redacted(&vars)
+                template.render_redacted(&vars)
             ))
         })?;
         if !self.spec.query.is_empty() {
@@ -100,8 +115,23 @@ impl HttpBackend {
         })
     }
 
+    /// One attempt through the pool: the endpoint's health is recorded so a
+    /// failing member cools down while the others carry the load.
     async fn send(&self, req: &SpeechRequest) -> Result<Clip, AttemptError> {
-        let request = self.build(req)?;
+        let index = self.pool.pick(Instant::now());
+        let result = self.send_to(req, index).await;
+        match &result {
+            Ok(_) => self.pool.succeeded(index),
+            Err(e) if e.transient && e.status.is_none_or(|s| s >= 500) => {
+                self.pool.failed(index, Instant::now())
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    async fn send_to(&self, req: &SpeechRequest, index: usize) -> Result<Clip, AttemptError> {
+        let request = self.build(req, index)?;
         let response = self
             .client
             .execute(request)
@@ -109,10 +139,18 @@ impl HttpBackend {
             .map_err(|e| transport_error(e, self.timeout))?;
         let status = response.status();
         let retry_after = parse_retry_after(response.headers());
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         let body = read_limited(response, self.max_response_bytes, self.timeout).await?;
         if !status.is_success() {
-            let transient =
-                status.as_u16() == 429 || status.as_u16() == 408 || status.is_server_error();
+            let transient = status.as_u16() == 429
+                || status.as_u16() == 408
+                || status.is_server_error()
+                || is_busy(&body);
             let message = error_message(&body);
             let err = if transient {
                 AttemptError::transient(message)
@@ -123,9 +161,17 @@ impl HttpBackend {
                 .with_status(status.as_u16())
                 .with_retry_after(retry_after));
         }
-        let decoded = match &self.spec.response {
+        let body = match &self.spec.response.json_pointer {
+            None => body,
+            Some(pointer) => {
+                audio_from_json(&body, pointer).map_err(|e| e.with_status(status.as_u16()))?
+            }
+        };
+        let decoded = match &self.spec.response.format {
             AudioFormat::Auto => audio::decode(&body),
-            AudioFormat::Pcm(format) => audio::decode_pcm(&body, *format),
+            AudioFormat::Pcm(format) => {
+                audio::decode_pcm(&body, pcm_from_content_type(*format, &content_type))
+            }
         };
         decoded.map_err(|e| match e {
             // A 200 carrying an error page: the message is in the body.
@@ -147,6 +193,64 @@ impl Backend for HttpBackend {
     ) -> BoxFuture<'a, Result<Clip, AttemptError>> {
         Box::pin(self.send(request))
     }
+}
+
+/// Whether a JSON body carries one of the services' "busy" codes.
+fn is_busy(body: &[u8]) -> bool {
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    ["/detail/status", "/error/code", "/error/type", "/status"]
+        .iter()
+        .filter_map(|p| json.pointer(p).and_then(|v| v.as_str()))
+        .any(|code| BUSY_CODES.contains(&code))
+}
+
+/// Base64 audio at `pointer` in a JSON body (Google's `audioContent`).
+fn audio_from_json(body: &[u8], pointer: &str) -> Result<Vec<u8>, AttemptError> {
+    use base64::Engine as _;
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
+        AttemptError::transient(format!(
+            "expected JSON with audio at {pointer}, got: {}",
+            error_message(body)
+        ))
+    })?;
+    let Some(encoded) = json.pointer(pointer).and_then(|v| v.as_str()) else {
+        return Err(AttemptError::transient(format!(
+            "response JSON has no audio at {pointer}: {}",
+            error_message(body)
+        )));
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|e| {
+            AttemptError::transient(format!("audio at {pointer} is not valid base64: {e}"))
+        })
+}
+
+/// `rate=` and `channels=` parameters of `audio/L16; rate=24000; channels=1`
+/// override the configured PCM format: the service knows what it sent.
+fn pcm_from_content_type(mut format: PcmFormat, content_type: &str) -> PcmFormat {
+    for param in content_type.split(';').skip(1) {
+        let Some((key, value)) = param.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"');
+        match key.trim().to_ascii_lowercase().as_str() {
+            "rate" | "samplerate" | "sample_rate" => {
+                if let Ok(rate) = value.parse() {
+                    format.sample_rate = rate;
+                }
+            }
+            "channels" => {
+                if let Ok(channels) = value.parse() {
+                    format.channels = channels;
+                }
+            }
+            _ => {}
+        }
+    }
+    format
 }
 
 fn vars_of(req: &SpeechRequest) -> Vars<'_> {
@@ -327,6 +431,7 @@ fn percent_encode(s: &str, safe: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tts::spec::ResponseSpec;
     use crate::tts::Template;
 
     fn no_env(_: &str) -> Option<String> {
@@ -359,17 +464,21 @@ mod tests {
     fn json_body_keeps_text_in_its_string_and_types_speed() {
         let spec = HttpSpec {
             method: reqwest::Method::POST,
-            url: t("http://127.0.0.1:1/v1/audio/speech"),
+            urls: vec![t("http://127.0.0.1:1/v1/audio/speech")],
+            cooldown: Duration::from_secs(30),
             query: vec![],
             headers: vec![],
             body: BodySpec::Json(JsonTemplate::Object(vec![
                 ("input".into(), JsonTemplate::Str(t("{text}"))),
                 ("speed".into(), JsonTemplate::Str(t("{speed}"))),
             ])),
-            response: AudioFormat::Auto,
+            response: ResponseSpec {
+                format: AudioFormat::Auto,
+                json_pointer: None,
+            },
         };
         let nasty = "He said \"stop\" {voice} </x> ]]> & \n next";
-        let req = backend(spec).build(&request(nasty)).unwrap();
+        let req = backend(spec).build(&request(nasty), 0).unwrap();
         let body: serde_json::Value =
             serde_json::from_slice(req.body().unwrap().as_bytes().unwrap()).unwrap();
         assert_eq!(body["input"], nasty);
@@ -380,13 +489,17 @@ mod tests {
     fn url_and_query_values_are_percent_encoded() {
         let spec = HttpSpec {
             method: reqwest::Method::GET,
-            url: t("http://127.0.0.1:1/voice/{voice}/tts"),
+            urls: vec![t("http://127.0.0.1:1/voice/{voice}/tts")],
+            cooldown: Duration::from_secs(30),
             query: vec![("text".into(), t("{text}"))],
             headers: vec![],
             body: BodySpec::Empty,
-            response: AudioFormat::Auto,
+            response: ResponseSpec {
+                format: AudioFormat::Auto,
+                json_pointer: None,
+            },
         };
-        let req = backend(spec).build(&request("a&b=c 你")).unwrap();
+        let req = backend(spec).build(&request("a&b=c 你"), 0).unwrap();
         assert_eq!(req.url().path(), "/voice/a%20b%2Fc/tts");
         let pairs: Vec<_> = req.url().query_pairs().collect();
         assert_eq!(pairs, vec![("text".into(), "a&b=c 你".into())]);
@@ -396,7 +509,8 @@ mod tests {
     fn ssml_body_escapes_text() {
         let spec = HttpSpec {
             method: reqwest::Method::POST,
-            url: t("http://127.0.0.1:1/"),
+            urls: vec![t("http://127.0.0.1:1/")],
+            cooldown: Duration::from_secs(30),
             query: vec![],
             headers: vec![],
             body: BodySpec::Text {
@@ -404,14 +518,84 @@ mod tests {
                 template: t("<speak><voice name='{voice}'>{text}</voice></speak>"),
                 xml: true,
             },
-            response: AudioFormat::Auto,
+            response: ResponseSpec {
+                format: AudioFormat::Auto,
+                json_pointer: None,
+            },
         };
-        let req = backend(spec).build(&request("<b>&]]>")).unwrap();
+        let req = backend(spec).build(&request("<b>&]]>"), 0).unwrap();
         let body = std::str::from_utf8(req.body().unwrap().as_bytes().unwrap()).unwrap();
         assert_eq!(
             body,
             "<speak><voice name='a b/c'>&lt;b&gt;&amp;]]&gt;</voice></speak>"
         );
+    }
+
+    #[test]
+    fn form_bodies_are_percent_encoded() {
+        let spec = HttpSpec {
+            method: reqwest::Method::POST,
+            urls: vec![t("http://127.0.0.1:1/process")],
+            cooldown: Duration::from_secs(30),
+            query: vec![],
+            headers: vec![],
+            body: BodySpec::Form(vec![
+                ("INPUT_TEXT".into(), t("{text}")),
+                ("VOICE".into(), t("{voice}")),
+            ]),
+            response: ResponseSpec {
+                format: AudioFormat::Auto,
+                json_pointer: None,
+            },
+        };
+        let nasty = "a&b=c+d {text} \n%";
+        let req = backend(spec).build(&request(nasty), 0).unwrap();
+        let body = req.body().unwrap().as_bytes().unwrap();
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("INPUT_TEXT".into(), nasty.into()),
+                ("VOICE".into(), "a b/c".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn base64_audio_is_found_at_its_pointer() {
+        let wav = b"RIFF....WAVE";
+        let body = format!(
+            "{{\"audioContent\": \"{}\"}}",
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, wav)
+        );
+        assert_eq!(
+            audio_from_json(body.as_bytes(), "/audioContent").unwrap(),
+            wav
+        );
+        let err =
+            audio_from_json(br#"{"error":{"message":"quota"}}"#, "/audioContent").unwrap_err();
+        assert!(err.transient && err.message.contains("quota"), "{err}");
+    }
+
+    #[test]
+    fn content_type_parameters_override_pcm_settings() {
+        let base = PcmFormat {
+            encoding: crate::audio::PcmEncoding::S16Le,
+            sample_rate: 16000,
+            channels: 1,
+        };
+        let f = pcm_from_content_type(base, "audio/L16; rate=24000; channels=2");
+        assert_eq!((f.sample_rate, f.channels), (24000, 2));
+        assert_eq!(pcm_from_content_type(base, "audio/pcm"), base);
+    }
+
+    #[test]
+    fn busy_codes_are_recognised() {
+        assert!(is_busy(
+            br#"{"detail":{"status":"too_many_concurrent_requests","message":"slow down"}}"#
+        ));
+        assert!(!is_busy(br#"{"detail":{"status":"invalid_api_key"}}"#));
+        assert!(!is_busy(b"<html>"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod backend;
 mod command;
 mod engine;
 mod http;
+mod pool;
 mod retry;
 mod spec;
 mod template;
@@ -16,6 +17,6 @@ pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use spec::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
-    JsonTemplate, SpeechRequest, Transport,
+    JsonTemplate, ResponseSpec, SpeechRequest, Transport,
 };
 pub use template::{escape_xml, Secret, Template, TemplateError, Var, Vars};

@@ -1,7 +1,7 @@
 //! tts: the typed description of each backend, built once from `voices.toml`
 //! by the configuration layer and handed to the engine.
 
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::Duration;
 
 use crate::audio::PcmFormat;
@@ -29,6 +29,8 @@ pub struct BackendSpec {
     pub retry: RetryPolicy,
     /// Responses larger than this are cut off and count as a failed attempt.
     pub max_response_bytes: usize,
+    /// A cap on requests started per minute, for plans that meter them.
+    pub requests_per_minute: Option<NonZeroU32>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,12 +42,23 @@ pub enum Transport {
 #[derive(Debug, Clone)]
 pub struct HttpSpec {
     pub method: reqwest::Method,
-    /// The full endpoint URL; placeholders in it are percent-encoded.
-    pub url: Template,
+    /// The full endpoint URL, or several for a pool spread round-robin;
+    /// placeholders in them are percent-encoded.
+    pub urls: Vec<Template>,
+    /// How long a pool URL that keeps failing is left alone.
+    pub cooldown: Duration,
     pub query: Vec<(String, Template)>,
     pub headers: Vec<(String, Template)>,
     pub body: BodySpec,
-    pub response: AudioFormat,
+    pub response: ResponseSpec,
+}
+
+/// Where the audio is in a successful response, and how it is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseSpec {
+    pub format: AudioFormat,
+    /// JSON pointer to base64 audio (Google's `/audioContent`); `None` for raw bytes.
+    pub json_pointer: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,9 +92,10 @@ pub enum JsonTemplate {
 /// How to read the audio in a successful response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AudioFormat {
-    /// Sniff the bytes (WAV with any of the common header quirks).
+    /// Sniff the bytes: WAV with any of the common header quirks, or MP3.
     Auto,
-    /// Headerless PCM.
+    /// Headerless PCM; `rate=` and `channels=` parameters of the response's
+    /// Content-Type (`audio/L16; rate=24000`) override the configured values.
     Pcm(PcmFormat),
 }
 
@@ -117,7 +131,7 @@ impl BackendSpec {
         let mut all: Vec<&Template> = Vec::new();
         match &self.transport {
             Transport::Http(h) => {
-                all.push(&h.url);
+                all.extend(h.urls.iter());
                 all.extend(h.query.iter().map(|(_, t)| t));
                 all.extend(h.headers.iter().map(|(_, t)| t));
                 match &h.body {

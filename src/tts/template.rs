@@ -11,6 +11,8 @@ pub enum Var {
     Voice,
     Lang,
     Speed,
+    /// `speed` as espeak-ng's words per minute: 175 (its default) × speed.
+    Wpm,
     /// Path of the output file a local program should write (command backend only).
     Out,
 }
@@ -22,6 +24,7 @@ impl Var {
             "voice" => Var::Voice,
             "lang" => Var::Lang,
             "speed" => Var::Speed,
+            "wpm" => Var::Wpm,
             "out" => Var::Out,
             _ => return None,
         })
@@ -87,6 +90,7 @@ impl Vars<'_> {
             Var::Voice => self.voice.to_owned(),
             Var::Lang => self.lang.to_owned(),
             Var::Speed => format_speed(self.speed),
+            Var::Wpm => format!("{}", (175.0 * self.speed).round() as i64),
             Var::Out => self.out.to_owned(),
         }
     }
@@ -101,7 +105,7 @@ fn format_speed(speed: f32) -> String {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum TemplateError {
     #[error(
-        "unknown placeholder `{{{0}}}` (known: {{text}}, {{voice}}, {{lang}}, {{speed}}, {{out}})"
+        "unknown placeholder `{{{0}}}` (known: {{text}}, {{voice}}, {{lang}}, {{speed}}, {{wpm}}, {{out}})"
     )]
     UnknownPlaceholder(String),
     #[error("environment variable `{0}` is not set")]

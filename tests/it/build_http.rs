@@ -74,7 +74,7 @@ fn renders_every_example_in_order_at_the_manifest_timings() {
     // What was sent is exactly what the manifest says was sent.
     let sent: BTreeSet<String> = requests
         .iter()
-        .map(|r| r.body["input"].as_str().unwrap().to_owned())
+        .map(|r| r.json()["input"].as_str().unwrap().to_owned())
         .collect();
     let listed: BTreeSet<String> = segments
         .iter()
@@ -86,9 +86,10 @@ fn renders_every_example_in_order_at_the_manifest_timings() {
             r.headers["authorization"],
             format!("Bearer {SECRET}").as_str()
         );
-        assert_eq!(r.body["model"], "kokoro");
-        assert_eq!(r.body["response_format"], "wav");
-        let input = r.body["input"].as_str().unwrap();
+        assert_eq!(r.json()["model"], "kokoro");
+        assert_eq!(r.json()["response_format"], "wav");
+        let json = r.json();
+        let input = json["input"].as_str().unwrap();
         let seg = segments.iter().find(|s| s["text"] == input).unwrap();
         let (voice, speed) = match seg["voice"].as_str().unwrap() {
             "zh" => ("zf_xiaobei", 1.0),
@@ -98,8 +99,8 @@ fn renders_every_example_in_order_at_the_manifest_timings() {
         };
         assert_eq!(
             (
-                r.body["voice"].as_str().unwrap(),
-                r.body["speed"].as_f64().unwrap()
+                r.json()["voice"].as_str().unwrap(),
+                r.json()["speed"].as_f64().unwrap()
             ),
             (voice, speed)
         );

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use axum::{Json, Router};
 
 /// What the fake answers with, cycling per request.
@@ -23,6 +22,8 @@ pub enum Shape {
     Extensible24,
     /// 16 kHz 8-bit unsigned with a data size of 0.
     ZeroSize8,
+    /// A plain, correct 16-bit mono WAV at this rate.
+    Plain16(u32),
 }
 
 pub const SHAPES: [Shape; 4] = [
@@ -35,15 +36,62 @@ pub const SHAPES: [Shape; 4] = [
 /// Lead-in and tail of silence in every clip, which the bulletin must trim.
 pub const PAD_MS: u32 = 150;
 
-#[derive(Clone, Default)]
-struct Shared {
-    requests: Arc<Mutex<Vec<Recorded>>>,
+/// What the fake server answers a request with.
+pub enum Reply {
+    /// A tone for the request's text, in the given WAV shape.
+    Wav(Shape),
+    /// Exactly these bytes.
+    Raw {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
+    /// Wait, then answer.
+    After(std::time::Duration, Box<Reply>),
+    /// Send the headers and part of the body, then break the connection.
+    Truncated(Vec<u8>),
 }
 
+pub type Responder = Arc<dyn Fn(&Recorded, usize) -> Reply + Send + Sync>;
+
+#[derive(Clone)]
+struct Shared {
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    responder: Responder,
+}
+
+/// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
     pub headers: HeaderMap,
-    pub body: serde_json::Value,
+    pub body: Vec<u8>,
+    /// The text to speak, wherever this service's shape puts it.
+    pub text: String,
+}
+
+impl Recorded {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(self.query.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    pub fn form_pairs(&self) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
+    }
 }
 
 pub struct FakeTts {
@@ -53,15 +101,23 @@ pub struct FakeTts {
 }
 
 impl FakeTts {
+    /// An OpenAI-compatible server cycling through `SHAPES`.
     pub fn start() -> FakeTts {
+        FakeTts::with(Arc::new(|_, n| Reply::Wav(SHAPES[n % SHAPES.len()])))
+    }
+
+    pub fn with(responder: Responder) -> FakeTts {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let shared = Shared::default();
+        let shared = Shared {
+            requests: Arc::default(),
+            responder,
+        };
         let app = Router::new()
-            .route("/v1/audio/speech", post(speech))
+            .fallback(any_request)
             .with_state(shared.clone());
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -79,37 +135,127 @@ impl FakeTts {
         format!("http://{}/v1/audio/speech", self.addr)
     }
 
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.requests.lock().unwrap().clone()
     }
 }
 
-async fn speech(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<serde_json::Value>,
-) -> Response {
-    let text = body["input"].as_str().unwrap_or_default().to_owned();
+async fn any_request(State(shared): State<Shared>, request: axum::extract::Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .unwrap_or_default()
+        .to_vec();
+    let mut recorded = Recorded {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers,
+        body,
+        text: String::new(),
+    };
+    recorded.text = text_of(&recorded);
     let n = {
         let mut requests = shared.requests.lock().unwrap();
-        requests.push(Recorded {
-            headers,
-            body: body.clone(),
-        });
+        requests.push(recorded.clone());
         requests.len() - 1
     };
-    if text.is_empty() {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(serde_json::json!({"error": {"message": "input is empty"}})),
-        )
-            .into_response();
-    }
     // Answers arrive out of order: later segments are often faster.
     let delay = (n * 7919 % 5) as u64 * 15;
     tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    let bytes = wav_for(&text, SHAPES[n % SHAPES.len()]);
-    ([("content-type", "audio/wav")], bytes).into_response()
+    let reply = (shared.responder)(&recorded, n);
+    respond(reply, &recorded.text).await
+}
+
+fn respond(reply: Reply, text: &str) -> futures::future::BoxFuture<'static, Response> {
+    let text = text.to_owned();
+    Box::pin(async move {
+        match reply {
+            Reply::Wav(shape) => {
+                if text.is_empty() {
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        Json(serde_json::json!({"error": {"message": "input is empty"}})),
+                    )
+                        .into_response();
+                }
+                ([("content-type", "audio/wav")], wav_for(&text, shape)).into_response()
+            }
+            Reply::Raw {
+                status,
+                headers,
+                body,
+            } => {
+                let mut response = (StatusCode::from_u16(status).unwrap(), body).into_response();
+                for (k, v) in headers {
+                    response.headers_mut().insert(k, v.parse().unwrap());
+                }
+                response
+            }
+            Reply::After(delay, reply) => {
+                tokio::time::sleep(delay).await;
+                respond(*reply, &text).await
+            }
+            Reply::Truncated(bytes) => {
+                let full = bytes.len() * 2;
+                let stream = futures::stream::iter(vec![
+                    Ok(axum::body::Bytes::from(bytes)),
+                    Err(std::io::Error::other("connection cut")),
+                ]);
+                let mut response = axum::body::Body::from_stream(stream).into_response();
+                response
+                    .headers_mut()
+                    .insert("content-length", full.to_string().parse().unwrap());
+                response
+            }
+        }
+    })
+}
+
+/// The text of a request in any of the shapes the presets send.
+fn text_of(r: &Recorded) -> String {
+    let json = r.json();
+    for pointer in ["/input/text", "/input", "/text", "/Text"] {
+        if let Some(t) = json.pointer(pointer).and_then(|v| v.as_str()) {
+            return t.to_owned();
+        }
+    }
+    for (k, v) in r.query_pairs().into_iter().chain(r.form_pairs()) {
+        if k == "text" || k == "INPUT_TEXT" {
+            return v;
+        }
+    }
+    let body = String::from_utf8_lossy(&r.body);
+    if body.trim_start().starts_with("<speak") {
+        return unescape_xml(&strip_tags(&body));
+    }
+    String::new()
+}
+
+fn strip_tags(xml: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in xml.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unescape_xml(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The pitch a text is spoken at: 300..=3000 Hz in 100 Hz steps.
@@ -131,6 +277,7 @@ pub fn wav_for(text: &str, shape: Shape) -> Vec<u8> {
         Shape::FloatStereo => (22050, 2, Format::F32),
         Shape::Extensible24 => (44100, 1, Format::S24),
         Shape::ZeroSize8 => (16000, 1, Format::U8),
+        Shape::Plain16(rate) => (rate, 1, Format::S16),
     };
     let pad = (rate * PAD_MS / 1000) as usize;
     let tone = (rate as u64 * tone_ms(text) as u64 / 1000) as usize;
@@ -157,6 +304,13 @@ pub fn wav_for(text: &str, shape: Shape) -> Vec<u8> {
         _ => {}
     }
     bytes
+}
+
+/// Headerless s16le mono samples of the tone for `text` (no edge silence).
+pub fn pcm_for(text: &str, rate: u32) -> Vec<u8> {
+    let wav = wav_for(text, Shape::Plain16(rate));
+    let data = wav.windows(4).position(|w| w == b"data").unwrap() + 8;
+    wav[data..].to_vec()
 }
 
 #[derive(Clone, Copy)]

@@ -7,3 +7,6 @@ mod espeak;
 mod fake_tts;
 mod harness;
 mod listen;
+mod piper;
+mod presets;
+mod resilience;
