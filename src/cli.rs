@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit_codes;
 use crate::ingest::InputSpec;
-use crate::run::{self, BuildOptions, PlanOptions, VoicesOptions};
+use crate::run::{self, BuildOptions, CacheChoice, PlanOptions, VoicesOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "bulletin", version, about = "Turn a day's news articles into one spoken audio bulletin", after_help = exit_codes::HELP)]
@@ -46,6 +46,21 @@ enum Command {
         /// Base name of the artifacts [default: bulletin-YYYY-MM-DD].
         #[arg(short, long)]
         name: Option<String>,
+        /// Clip cache folder [default: $BULLETIN_CACHE_DIR, else the user's cache folder].
+        #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+        cache_dir: Option<PathBuf>,
+        /// Synthesize every segment afresh, reading and writing no cache.
+        #[arg(long)]
+        no_cache: bool,
+        /// Wait this long for another run writing the same name, instead of exiting with code 6 at once.
+        #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+        wait_lock: f64,
+        /// Drop articles whose segments fail after retries, build the rest, exit 3.
+        #[arg(long)]
+        skip_failed_articles: bool,
+        /// Report and skip inputs that cannot be read or parsed, build the rest, exit 3.
+        #[arg(long)]
+        skip_bad_inputs: bool,
     },
     /// Print the script: every segment, its voice and the exact text to be sent.
     Plan {
@@ -54,6 +69,14 @@ enum Command {
         /// Print JSON (articles and segments, as in the manifest but without timings).
         #[arg(long)]
         json: bool,
+    },
+    /// Inspect or prune the clip cache.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+        /// Cache folder [default: $BULLETIN_CACHE_DIR, else the user's cache folder].
+        #[arg(long, value_name = "DIR", global = true)]
+        cache_dir: Option<PathBuf>,
     },
     /// List the configured voices; with --check, synthesize a test phrase with each.
     Voices {
@@ -64,6 +87,22 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum CacheAction {
+    /// Number of clips, size, oldest and newest entry.
+    Stats,
+    /// Remove clips not used for a while.
+    Prune {
+        /// Age such as 30d, 12h, 90m.
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: std::time::Duration,
+    },
+}
+
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    crate::config::parse_duration(text, std::time::Duration::from_secs(86400))
 }
 
 #[derive(Debug, Args)]
@@ -100,26 +139,53 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> u8 {
     let result = match cli.command {
-        Command::Build { common, out, name } => {
+        Command::Build {
+            common,
+            out,
+            name,
+            cache_dir,
+            no_cache,
+            wait_lock,
+            skip_failed_articles,
+            skip_bad_inputs,
+        } => {
+            let cache = match (no_cache, cache_dir) {
+                (true, _) => CacheChoice::Off,
+                (false, Some(dir)) => CacheChoice::Dir(dir),
+                (false, None) => CacheChoice::Default,
+            };
             let opts = BuildOptions {
-                inputs: common.inputs(),
-                voices: common.config,
+                voices: common.config.clone(),
                 out,
                 name,
+                cache,
+                wait_lock: std::time::Duration::from_secs_f64(wait_lock.clamp(0.0, 86400.0)),
+                skip_failed_articles,
+                skip_bad_inputs,
+                progress_bar: !cli.quiet
+                    && matches!(cli.log_format, LogFormat::Text)
+                    && run::stderr_is_terminal(),
+                ..BuildOptions::new(common.inputs())
             };
             run::build(&opts).map(|report| {
-                tracing::info!(
-                    articles = report.articles,
-                    segments = report.segments,
-                    duration_ms = report.duration_ms,
-                    "bulletin written"
-                );
                 let paths = [&report.wav, &report.manifest, &report.transcript];
                 let text: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
                 print_stdout(&text);
-                exit_codes::SUCCESS
+                if report.partial {
+                    exit_codes::PARTIAL
+                } else {
+                    exit_codes::SUCCESS
+                }
             })
         }
+        Command::Cache { action, cache_dir } => run::cache::cache_at(cache_dir).and_then(|cache| {
+            let text = match action {
+                CacheAction::Stats => run::cache::stats(&cache)?,
+                CacheAction::Prune { older_than } => run::cache::prune(&cache, older_than)?,
+            };
+            print_stdout(&text);
+            Ok(exit_codes::SUCCESS)
+        }),
         Command::Plan { common, json } => {
             let opts = PlanOptions {
                 inputs: common.inputs(),

@@ -11,6 +11,10 @@ pub struct Manifest {
     pub audio: AudioInfo,
     pub articles: Vec<ArticleEntry>,
     pub segments: Vec<SegmentEntry>,
+    /// Articles left out by `--skip-failed-articles`, with their failed segments.
+    pub dropped_articles: serde_json::Value,
+    /// Inputs left out by `--skip-bad-inputs`, with the reason.
+    pub skipped_inputs: serde_json::Value,
     pub generator: String,
     /// When the bulletin was made, RFC 3339 with offset.
     pub created: String,
@@ -48,8 +52,10 @@ pub struct SegmentEntry {
     pub start_ms: u64,
     pub end_ms: u64,
     pub pause_after_ms: u64,
-    /// Requests made for this segment (1 when the first one succeeded).
+    /// Requests made for this segment (1 when the first one succeeded, 0 from the cache).
     pub attempts: u32,
+    /// Whether the clip came from the clip cache.
+    pub cached: bool,
 }
 
 /// What synthesis says about each segment, in script order.
@@ -58,6 +64,7 @@ pub struct SegmentSource {
     pub voice: String,
     pub backend: String,
     pub attempts: u32,
+    pub cached: bool,
 }
 
 impl Manifest {
@@ -91,6 +98,7 @@ impl Manifest {
                     end_ms: ms(place.end),
                     pause_after_ms: seg.pause_after.as_millis() as u64,
                     attempts: source.map_or(0, |s| s.attempts),
+                    cached: source.is_some_and(|s| s.cached),
                 }
             })
             .collect();
@@ -119,6 +127,8 @@ impl Manifest {
             },
             articles,
             segments,
+            dropped_articles: serde_json::Value::Array(Vec::new()),
+            skipped_inputs: serde_json::Value::Array(Vec::new()),
             generator: concat!("bulletin ", env!("CARGO_PKG_VERSION")).to_owned(),
             created,
         }

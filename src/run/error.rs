@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::config::ConfigError;
 use crate::exit_codes;
 use crate::ingest::IngestError;
+use crate::output::LockError;
 use crate::script::ScriptError;
 use crate::tts::{EngineError, SegmentFailure};
 
@@ -29,6 +30,12 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("interrupted by {0}; no bulletin was written (clips made so far are cached for the next run)")]
+    Interrupted(&'static str),
+    #[error("{0}")]
+    Cache(String),
 }
 
 impl Error {
@@ -38,7 +45,11 @@ impl Error {
                 exit_codes::BAD_INPUT
             }
             Error::Synthesis(_) => exit_codes::BACKEND,
-            Error::Engine(_) | Error::Write { .. } => exit_codes::FAILURE,
+            Error::Lock(LockError::Held { .. }) => exit_codes::LOCKED,
+            Error::Interrupted(_) => exit_codes::INTERRUPTED,
+            Error::Engine(_) | Error::Write { .. } | Error::Lock(_) | Error::Cache(_) => {
+                exit_codes::FAILURE
+            }
         }
     }
 }

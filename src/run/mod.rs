@@ -2,11 +2,15 @@
 //! command is a plain function from options to a result.
 
 mod build;
+pub mod cache;
 mod error;
 mod plan;
 mod voices;
 
-pub use build::{build, read_articles, BuildOptions, BuildReport};
+pub use build::{
+    build, read_articles, stderr_is_terminal, BuildOptions, BuildReport, CacheChoice,
+    DroppedArticle, SkippedInput,
+};
 pub use error::{Error, FailedSegment, SynthesisFailures};
 pub use plan::{plan, PlanOptions};
 pub use voices::{voices, VoicesOptions};

@@ -10,6 +10,10 @@ use super::spec::SpeechRequest;
 /// Makes one attempt at turning text into audio. Retries, concurrency limits
 /// and ordering are the engine's business, not the backend's.
 pub trait Backend: Send + Sync {
+    /// The request as it would be sent for `request`, with secrets shown by
+    /// name only: the part of the clip cache key that says how it was made.
+    fn fingerprint(&self, request: &SpeechRequest) -> String;
+
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,

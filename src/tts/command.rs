@@ -156,6 +156,22 @@ impl CommandBackend {
 }
 
 impl Backend for CommandBackend {
+    fn fingerprint(&self, req: &SpeechRequest) -> String {
+        let vars = Vars {
+            text: &req.text,
+            voice: &req.voice,
+            lang: &req.lang,
+            speed: req.speed,
+            out: "{out}",
+        };
+        let mut parts = vec![self.spec.program.clone()];
+        parts.extend(self.spec.args.iter().map(|a| a.render_redacted(&vars)));
+        if self.spec.input == CommandInput::Stdin {
+            parts.push(format!("stdin: {}", req.text));
+        }
+        parts.join("\n")
+    }
+
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,

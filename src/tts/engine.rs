@@ -13,6 +13,7 @@ use crate::audio::Clip;
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
+use super::cache::{ClipCache, ClipKey};
 use super::command::CommandBackend;
 use super::http::HttpBackend;
 use super::retry::RetryPolicy;
@@ -68,6 +69,7 @@ impl Pacer {
 pub struct Engine {
     slots: BTreeMap<String, Slot>,
     voices: BTreeMap<String, VoiceBinding>,
+    cache: Option<ClipCache>,
 }
 
 /// A clip and how it was obtained.
@@ -77,7 +79,9 @@ pub struct Synthesized {
     /// The voice that spoke: the one asked for, or its fallback.
     pub voice: String,
     pub backend: String,
+    /// Requests made (0 when the clip came from the cache).
     pub attempts: u32,
+    pub cached: bool,
     pub elapsed: Duration,
 }
 
@@ -181,7 +185,17 @@ impl Engine {
             }
         }
         let voices = voices.into_iter().map(|v| (v.name.clone(), v)).collect();
-        Ok(Engine { slots, voices })
+        Ok(Engine {
+            slots,
+            voices,
+            cache: None,
+        })
+    }
+
+    /// Serves and stores clips through `cache`.
+    pub fn with_cache(mut self, cache: Option<ClipCache>) -> Engine {
+        self.cache = cache;
+        self
     }
 
     pub fn voice(&self, name: &str) -> Option<&VoiceBinding> {
@@ -250,6 +264,25 @@ impl Engine {
             lang: binding.lang.clone(),
             speed: binding.speed,
         };
+        let fingerprint = self
+            .cache
+            .as_ref()
+            .map(|_| slot.backend.fingerprint(&request));
+        let key = fingerprint
+            .as_deref()
+            .map(|f| ClipKey::new(f, &binding.voice, binding.speed));
+        if let (Some(cache), Some(key)) = (&self.cache, &key) {
+            if let Some(clip) = cache.get(key) {
+                return Ok(Synthesized {
+                    clip,
+                    voice: voice.to_owned(),
+                    backend: binding.backend.clone(),
+                    attempts: 0,
+                    cached: true,
+                    elapsed: started.elapsed(),
+                });
+            }
+        }
         let mut attempts = 0u32;
         loop {
             attempts += 1;
@@ -267,13 +300,20 @@ impl Engine {
             let outcome = outcome.and_then(|clip| check_plausible(clip, text, binding.speed));
             match outcome {
                 Ok(clip) => {
+                    if let (Some(cache), Some(key)) = (&self.cache, &key) {
+                        if let Err(e) = cache.put(key, &clip) {
+                            // A full disk must not cost the bulletin; the next run re-synthesizes.
+                            tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
+                        }
+                    }
                     return Ok(Synthesized {
                         clip,
                         voice: voice.to_owned(),
                         backend: binding.backend.clone(),
                         attempts,
+                        cached: false,
                         elapsed: started.elapsed(),
-                    })
+                    });
                 }
                 Err(mut error) => {
                     error.message = scrub(&error.message, &slot.secrets);
@@ -388,6 +428,10 @@ mod tests {
     }
 
     impl Backend for Scripted {
+        fn fingerprint(&self, request: &SpeechRequest) -> String {
+            request.text.clone()
+        }
+
         fn attempt<'a>(
             &'a self,
             _: &'a SpeechRequest,

@@ -87,7 +87,7 @@ impl HttpBackend {
         }
         builder = match &self.spec.body {
             BodySpec::Empty => builder,
-            BodySpec::Json(template) => builder.json(&render_json(template, &vars)),
+            BodySpec::Json(template) => builder.json(&render_json(template, &vars, false)),
             BodySpec::Form(fields) => {
                 let rendered: Vec<(String, String)> = fields
                     .iter()
@@ -187,6 +187,38 @@ impl HttpBackend {
 }
 
 impl Backend for HttpBackend {
+    fn fingerprint(&self, req: &SpeechRequest) -> String {
+        let vars = vars_of(req);
+        let mut parts = vec![self.spec.method.to_string()];
+        parts.extend(self.spec.urls.iter().map(|u| u.render_redacted(&vars)));
+        parts.extend(
+            self.spec
+                .query
+                .iter()
+                .map(|(k, v)| format!("?{k}={}", v.render_redacted(&vars))),
+        );
+        let mut headers: Vec<String> = self
+            .spec
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{}: {}", k.to_ascii_lowercase(), v.render_redacted(&vars)))
+            .collect();
+        headers.sort();
+        parts.extend(headers);
+        parts.push(match &self.spec.body {
+            BodySpec::Empty => String::new(),
+            BodySpec::Json(t) => render_json(t, &vars, true).to_string(),
+            BodySpec::Form(fields) => fields
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.render_redacted(&vars)))
+                .collect::<Vec<_>>()
+                .join("&"),
+            BodySpec::Text { template, .. } => template.render_redacted(&vars),
+        });
+        parts.push(format!("{:?}", self.spec.response));
+        parts.join("\n")
+    }
+
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,
@@ -390,7 +422,8 @@ fn excerpt(text: &str) -> String {
     cut
 }
 
-fn render_json(template: &JsonTemplate, vars: &Vars<'_>) -> serde_json::Value {
+/// The JSON body; with `redact`, secrets appear by name (for cache keys).
+fn render_json(template: &JsonTemplate, vars: &Vars<'_>, redact: bool) -> serde_json::Value {
     use serde_json::Value;
     match template {
         JsonTemplate::Null => Value::Null,
@@ -399,15 +432,16 @@ fn render_json(template: &JsonTemplate, vars: &Vars<'_>) -> serde_json::Value {
         JsonTemplate::Float(f) => Value::from(*f),
         JsonTemplate::Str(t) => match t.sole_var() {
             Some(Var::Speed) => Value::from((vars.speed as f64 * 100.0).round() / 100.0),
+            _ if redact => Value::String(t.render_redacted(vars)),
             _ => Value::String(t.render(vars)),
         },
         JsonTemplate::Array(items) => {
-            Value::Array(items.iter().map(|i| render_json(i, vars)).collect())
+            Value::Array(items.iter().map(|i| render_json(i, vars, redact)).collect())
         }
         JsonTemplate::Object(fields) => Value::Object(
             fields
                 .iter()
-                .map(|(k, v)| (k.clone(), render_json(v, vars)))
+                .map(|(k, v)| (k.clone(), render_json(v, vars, redact)))
                 .collect(),
         ),
     }

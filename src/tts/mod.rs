@@ -2,6 +2,7 @@
 
 mod attempt;
 mod backend;
+mod cache;
 mod command;
 mod engine;
 mod http;
@@ -12,6 +13,7 @@ mod template;
 
 pub use attempt::AttemptError;
 pub use backend::Backend;
+pub use cache::{CacheStats, ClipCache, ClipKey};
 pub use engine::{Engine, EngineError, Job, SegmentFailure, Synthesized, VoiceBinding};
 pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy};
