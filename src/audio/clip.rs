@@ -25,6 +25,11 @@ impl Clip {
             samples.len() - samples.len() % channels
         };
         samples.truncate(whole);
+        // NaN or infinity from a broken float WAV would poison resampling,
+        // loudness and limiting downstream: such samples become silence.
+        for s in samples.iter_mut().filter(|s| !s.is_finite()) {
+            *s = 0.0;
+        }
         Clip { spec, samples }
     }
 
@@ -97,6 +102,24 @@ impl Clip {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn non_finite_samples_become_silence_and_convert_survives() {
+        let spec = AudioSpec {
+            sample_rate: 22050,
+            channels: 1,
+        };
+        let clip = Clip::new(spec, vec![0.5, f32::NAN, f32::INFINITY, -0.5]);
+        assert_eq!(clip.samples(), &[0.5, 0.0, 0.0, -0.5]);
+        let out = crate::audio::convert(
+            clip,
+            AudioSpec {
+                sample_rate: 48000,
+                channels: 1,
+            },
+        );
+        assert!(out.samples().iter().all(|s| s.is_finite()));
+    }
+
     use super::*;
 
     const MONO: AudioSpec = AudioSpec {

@@ -78,8 +78,9 @@ const SAMPLE_CHARS: usize = 4000;
 /// kana makes it `ja`, Hangul makes it `ko`. Each CJK character counts as one
 /// unit and each run of other letters (a Latin word) as one, so Chinese with a
 /// few English words stays Chinese. Other text goes to `whatlang`; when it is
-/// unsure about Latin-script text the answer is `en`, and text with no
-/// letters at all is `en` too.
+/// unsure about Latin-script text (confidence under 0.5) the answer is `en`,
+/// and text with no letters at all is `en` too. Only the first 4000
+/// characters are looked at.
 pub fn detect_language(text: &str) -> Language {
     let sample = match text.char_indices().nth(SAMPLE_CHARS) {
         Some((end, _)) => &text[..end],

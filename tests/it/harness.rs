@@ -29,10 +29,12 @@ impl Workspace {
     /// A `bulletin` command run inside the workspace.
     pub fn bulletin(&self) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_bulletin"));
+        // Each workspace has its own clip cache: runs never see each other's clips.
         command
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
-            .env_remove("BULLETIN_LOG");
+            .env_remove("BULLETIN_LOG")
+            .env("BULLETIN_CACHE_DIR", self.dir.path().join("cache"));
         Run { command }
     }
 
@@ -71,6 +73,15 @@ impl Run {
     pub fn env(mut self, key: &str, value: &str) -> Run {
         self.command.env(key, value);
         self
+    }
+
+    /// Starts the run in the background.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
     }
 
     pub fn output(mut self) -> Outcome {

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod build_http;
+mod cron;
 mod espeak;
 mod fake_tts;
 mod harness;
