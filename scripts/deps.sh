@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs bulletin uses on Debian or Ubuntu:
 #   espeak-ng  the default local voice
-#   sox, ffmpeg  independent audio checkers used by the tests
+#   sox, ffmpeg, mediainfo  independent audio checkers used by the tests
 # Does nothing for programs already present. Uses sudo when not root.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ missing=()
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v mediainfo >/dev/null 2>&1 || missing+=(mediainfo)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

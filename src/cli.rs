@@ -61,6 +61,15 @@ enum Command {
         /// Report and skip inputs that cannot be read or parsed, build the rest, exit 3.
         #[arg(long)]
         skip_bad_inputs: bool,
+        /// Output formats, e.g. wav,mp3 [default: [bulletin] formats, else wav].
+        #[arg(long, value_delimiter = ',', value_parser = crate::output::Format::parse)]
+        format: Option<Vec<crate::output::Format>>,
+        /// Also write one WAV per article (NAME-a1.wav, ...), each brought to the loudness target.
+        #[arg(long)]
+        per_article: bool,
+        /// Drop the lowest-priority articles, whole, until the bulletin fits (e.g. 3m, 90s).
+        #[arg(long, value_name = "DURATION", value_parser = parse_max_duration)]
+        max_duration: Option<std::time::Duration>,
     },
     /// Print the script: every segment, its voice and the exact text to be sent.
     Plan {
@@ -99,6 +108,10 @@ enum CacheAction {
         #[arg(long, value_name = "AGE", value_parser = parse_age)]
         older_than: std::time::Duration,
     },
+}
+
+fn parse_max_duration(text: &str) -> Result<std::time::Duration, String> {
+    crate::config::parse_duration(text, std::time::Duration::from_secs(1))
 }
 
 fn parse_age(text: &str) -> Result<std::time::Duration, String> {
@@ -148,6 +161,9 @@ fn run(cli: Cli) -> u8 {
             wait_lock,
             skip_failed_articles,
             skip_bad_inputs,
+            format,
+            per_article,
+            max_duration,
         } => {
             let cache = match (no_cache, cache_dir) {
                 (true, _) => CacheChoice::Off,
@@ -162,14 +178,20 @@ fn run(cli: Cli) -> u8 {
                 wait_lock: std::time::Duration::from_secs_f64(wait_lock.clamp(0.0, 86400.0)),
                 skip_failed_articles,
                 skip_bad_inputs,
+                formats: format,
+                per_article,
+                max_duration,
                 progress_bar: !cli.quiet
                     && matches!(cli.log_format, LogFormat::Text)
                     && run::stderr_is_terminal(),
                 ..BuildOptions::new(common.inputs())
             };
             run::build(&opts).map(|report| {
-                let paths = [&report.wav, &report.manifest, &report.transcript];
-                let text: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
+                let text: String = report
+                    .paths
+                    .iter()
+                    .map(|p| format!("{}\n", p.display()))
+                    .collect();
                 print_stdout(&text);
                 if report.partial {
                     exit_codes::PARTIAL

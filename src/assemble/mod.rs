@@ -1,5 +1,10 @@
-//! assemble: prepared clips and pauses → `Bulletin { audio, timeline }`.
+//! assemble: prepared clips and pauses → the finished programme and its
+//! timeline, streamed through a spool on disk.
 
-mod assembler;
+mod prepare;
+mod render;
+mod spool;
 
-pub use assembler::{prepare, AssembleSettings, Assembler, Bulletin, Placement};
+pub use prepare::{prepare, AssembleSettings};
+pub use render::{layout, render, Item, Placement, Rendered};
+pub use spool::Spool;

@@ -10,6 +10,8 @@ mod convert;
 mod decode;
 mod edges;
 mod error;
+mod limiter;
+mod loudness;
 mod mp3;
 mod pcm;
 mod sniff;
@@ -21,5 +23,10 @@ pub use convert::convert;
 pub use decode::decode;
 pub use edges::{fade_edges, trim_silence, TrimOptions};
 pub use error::DecodeError;
+pub use limiter::{Limiter, DEFAULT_LOOKAHEAD, DEFAULT_RELEASE};
+pub use loudness::{
+    level_clip, measure, normalize, ClipLevel, LevelMethod, Loudness, LoudnessTarget, Meter,
+    MAX_CLIP_GAIN_DB,
+};
 pub use pcm::{decode_pcm, PcmEncoding, PcmFormat};
 pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};

@@ -6,8 +6,9 @@ use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::audio::{AudioSpec, PcmEncoding, PcmFormat};
-use crate::script::{self, KindVoices, Pauses, ScriptSettings, SplitMode};
+use crate::audio::{AudioSpec, LoudnessTarget, PcmEncoding, PcmFormat};
+use crate::output::{BwfSettings, CartSettings, Format, OutputSettings};
+use crate::script::{self, KindVoices, Pauses, ScriptSettings, Sounds, SplitMode};
 use crate::text::Limit;
 use crate::tts::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
@@ -30,6 +31,7 @@ pub struct Config {
     pub script: ScriptSettings,
     pub backends: Vec<BackendSpec>,
     pub voices: Vec<VoiceBinding>,
+    pub output: OutputSettings,
 }
 
 /// Whether `${NAME}` secrets must be present. `plan` and `voices` (without
@@ -97,7 +99,11 @@ impl Config {
             Secrets::Required => env(name),
             Secrets::NotNeeded => Some(env(name).unwrap_or_default()),
         };
-        resolve(raw, &env_for_templates)
+        let base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        resolve(raw, base, &env_for_templates)
             .map(|mut c| {
                 c.path = path.to_owned();
                 c
@@ -106,7 +112,11 @@ impl Config {
     }
 }
 
-fn resolve(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
+fn resolve(
+    raw: RawConfig,
+    base: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, String> {
     let bulletin = raw.bulletin;
     let sample_rate = bulletin.sample_rate.unwrap_or(48000);
     if !(8000..=192_000).contains(&sample_rate) {
@@ -140,7 +150,32 @@ fn resolve(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         paragraph: pause(&p.paragraph, "paragraph", defaults.paragraph)?,
         article: pause(&p.article, "article", defaults.article)?,
         after_intro: pause(&p.after_intro, "after_intro", defaults.after_intro)?,
+        after_sound: pause(&p.after_sound, "after_sound", defaults.after_sound)?,
     };
+    let channels = bulletin.channels.unwrap_or(1);
+    if !(1..=2).contains(&channels) {
+        return Err(format!(
+            "[bulletin] channels = {channels}: use 1 (mono) or 2 (stereo)"
+        ));
+    }
+    let output = resolve_output(&bulletin)?;
+    let sound = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
+    let sounds = Sounds {
+        intro: sound(&bulletin.sounds.intro),
+        outro: sound(&bulletin.sounds.outro),
+        separator: sound(&bulletin.sounds.separator),
+    };
+    for path in [&sounds.intro, &sounds.outro, &sounds.separator]
+        .into_iter()
+        .flatten()
+    {
+        if !path.is_file() {
+            return Err(format!(
+                "[bulletin.sounds] {} does not exist",
+                path.display()
+            ));
+        }
+    }
     let mut attribution = script::default_attribution();
     for (lang, template) in bulletin.attribution {
         if let Some(bad) = script::unknown_placeholder(&template) {
@@ -237,7 +272,7 @@ fn resolve(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         path: PathBuf::new(),
         audio: AudioSpec {
             sample_rate,
-            channels: 1,
+            channels,
         },
         script: ScriptSettings {
             split,
@@ -247,9 +282,92 @@ fn resolve(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
             voice_limits,
             intro: bulletin.intro,
             outro: bulletin.outro,
+            sounds,
         },
         backends,
         voices,
+        output,
+    })
+}
+
+fn resolve_output(bulletin: &super::raw::RawBulletin) -> Result<OutputSettings, String> {
+    let defaults = OutputSettings::default();
+    let bits = bulletin.bits.unwrap_or(16);
+    if bits != 16 && bits != 24 {
+        return Err(format!("[bulletin] bits = {bits}: use 16 or 24"));
+    }
+    let loudness = match &bulletin.loudness {
+        None => defaults.loudness,
+        Some(toml::Value::String(p)) => match p.as_str() {
+            "broadcast" | "ebu-r128" => Some(LoudnessTarget::broadcast()),
+            "podcast" => Some(LoudnessTarget::podcast()),
+            "off" => None,
+            other => {
+                return Err(format!(
+                    "[bulletin] loudness = \"{other}\": use \"broadcast\" (-23 LUFS), \"podcast\" (-16 LUFS), \"off\", \
+                     or {{ integrated = -23, true_peak = -1 }}"
+                ))
+            }
+        },
+        Some(toml::Value::Table(t)) => {
+            let number = |key: &str, default: f64| -> Result<f64, String> {
+                match t.get(key) {
+                    None => Ok(default),
+                    Some(toml::Value::Float(f)) => Ok(*f),
+                    Some(toml::Value::Integer(i)) => Ok(*i as f64),
+                    Some(_) => Err(format!("[bulletin] loudness.{key} must be a number")),
+                }
+            };
+            if let Some(bad) = t.keys().find(|k| !["integrated", "true_peak"].contains(&k.as_str())) {
+                return Err(format!("[bulletin] loudness: unknown key `{bad}` (use integrated, true_peak)"));
+            }
+            let target = LoudnessTarget { integrated_lufs: number("integrated", -23.0)?, true_peak_dbtp: number("true_peak", -1.0)? };
+            if !(-70.0..=0.0).contains(&target.integrated_lufs) || !(-20.0..=0.0).contains(&target.true_peak_dbtp) {
+                return Err("[bulletin] loudness: integrated must be within -70..0 LUFS and true_peak within -20..0 dBTP".into());
+            }
+            Some(target)
+        }
+        Some(_) => return Err("[bulletin] loudness must be a profile name or a table".into()),
+    };
+    let formats = match &bulletin.formats {
+        None => defaults.formats,
+        Some(list) if list.is_empty() => {
+            return Err("[bulletin] formats must name at least one format".into())
+        }
+        Some(list) => list
+            .iter()
+            .map(|f| Format::parse(f).map_err(|e| format!("[bulletin] formats: {e}")))
+            .collect::<Result<_, _>>()?,
+    };
+    let cart = match &bulletin.cart {
+        None => None,
+        Some(c) => Some(CartSettings {
+            title: c.title.clone(),
+            artist: c.artist.clone().unwrap_or_default(),
+            category: c.category.clone().unwrap_or_else(|| "NEWS".into()),
+            client_id: c.client_id.clone().unwrap_or_default(),
+            valid_for: match &c.valid_for {
+                None => Duration::from_secs(3600),
+                Some(t) => parse_duration(t, Duration::from_secs(60))
+                    .map_err(|e| format!("[bulletin.cart] valid_for: {e}"))?,
+            },
+        }),
+    };
+    Ok(OutputSettings {
+        formats,
+        bits,
+        loudness,
+        bwf: BwfSettings {
+            description: bulletin.bwf.description.clone(),
+            originator: bulletin
+                .bwf
+                .originator
+                .clone()
+                .unwrap_or(defaults.bwf.originator),
+            originator_reference: bulletin.bwf.originator_reference.clone(),
+        },
+        cart,
+        per_article: false,
     })
 }
 

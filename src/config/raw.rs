@@ -24,6 +24,40 @@ pub struct RawBulletin {
     pub outro: Option<String>,
     pub pauses: RawPauses,
     pub attribution: BTreeMap<String, String>,
+    pub channels: Option<u16>,
+    pub bits: Option<u16>,
+    /// "broadcast", "podcast", "off", or { integrated = -23, true_peak = -1 }.
+    pub loudness: Option<toml::Value>,
+    pub formats: Option<Vec<String>>,
+    pub bwf: RawBwf,
+    pub cart: Option<RawCart>,
+    pub sounds: RawSounds,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawBwf {
+    pub description: Option<String>,
+    pub originator: Option<String>,
+    pub originator_reference: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawCart {
+    pub title: Option<String>,
+    pub artist: Option<String>,
+    pub category: Option<String>,
+    pub client_id: Option<String>,
+    pub valid_for: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSounds {
+    pub intro: Option<String>,
+    pub outro: Option<String>,
+    pub separator: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -34,6 +68,7 @@ pub struct RawPauses {
     pub paragraph: Option<RawDuration>,
     pub article: Option<RawDuration>,
     pub after_intro: Option<RawDuration>,
+    pub after_sound: Option<RawDuration>,
 }
 
 /// Milliseconds as a number, or text with a unit (`"1.5s"`).

@@ -17,6 +17,14 @@ pub fn stage(
     target: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<Staged> {
+    stage_seekable(target, |w| write(w))
+}
+
+/// Like `stage`, for writers that seek back to patch headers (WAV sizes).
+pub fn stage_seekable(
+    target: &Path,
+    write: impl FnOnce(&mut io::BufWriter<&fs::File>) -> io::Result<()>,
+) -> io::Result<Staged> {
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -3,12 +3,15 @@
 
 use serde::Serialize;
 
-use crate::assemble::Bulletin;
+use crate::assemble::Rendered;
 use crate::script::{ArticleSummary, Script, SegmentKind};
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
     pub audio: AudioInfo,
+    /// Every file written, by format (`wav`, `mp3`) and per article.
+    pub files: Vec<FileEntry>,
+    pub loudness: LoudnessReport,
     pub articles: Vec<ArticleEntry>,
     pub segments: Vec<SegmentEntry>,
     /// Articles left out by `--skip-failed-articles`, with their failed segments.
@@ -18,6 +21,44 @@ pub struct Manifest {
     pub generator: String,
     /// When the bulletin was made, RFC 3339 with offset.
     pub created: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    pub format: String,
+    pub path: String,
+    /// The article it holds, for per-article files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<usize>,
+}
+
+/// ITU-R BS.1770 figures of the programme, before and after normalization.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LoudnessReport {
+    /// The target, or null when normalization is off.
+    pub target_lufs: Option<f64>,
+    pub true_peak_ceiling_dbtp: Option<f64>,
+    pub gain_db: f64,
+    pub measured: LoudnessFigures,
+    pub output: LoudnessFigures,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LoudnessFigures {
+    pub integrated_lufs: Option<f64>,
+    pub range_lu: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+}
+
+impl From<&crate::audio::Loudness> for LoudnessFigures {
+    fn from(l: &crate::audio::Loudness) -> LoudnessFigures {
+        let round = |v: Option<f64>| v.map(|x| (x * 100.0).round() / 100.0);
+        LoudnessFigures {
+            integrated_lufs: round(l.integrated()),
+            range_lu: round(l.range()),
+            true_peak_dbtp: round(l.true_peak()),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -52,6 +93,9 @@ pub struct SegmentEntry {
     pub start_ms: u64,
     pub end_ms: u64,
     pub pause_after_ms: u64,
+    /// The audio file of a `sound` segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sound: Option<String>,
     /// Requests made for this segment (1 when the first one succeeded, 0 from the cache).
     pub attempts: u32,
     /// Whether the clip came from the clip cache.
@@ -68,21 +112,25 @@ pub struct SegmentSource {
 }
 
 impl Manifest {
+    /// The manifest of `script` as `rendered`: segment `i` of the script is
+    /// placement `i` of the timeline.
     pub fn new(
         audio_path: &str,
+        bits_per_sample: u16,
         script: &Script,
-        bulletin: &Bulletin,
+        rendered: &Rendered,
         sources: &[SegmentSource],
         created: String,
     ) -> Manifest {
-        let spec = bulletin.audio.spec();
+        let spec = rendered.spec;
         let ms = |frames: crate::audio::Frames| frames.to_ms(spec.sample_rate);
-        let segments: Vec<SegmentEntry> = bulletin
-            .timeline
+        let segments: Vec<SegmentEntry> = script
+            .segments
             .iter()
-            .map(|place| {
-                let seg = &script.segments[place.segment];
-                let source = sources.get(place.segment);
+            .zip(&rendered.timeline)
+            .enumerate()
+            .map(|(i, (seg, place))| {
+                let source = sources.get(i);
                 SegmentEntry {
                     id: seg.id.clone(),
                     kind: seg.kind,
@@ -97,6 +145,7 @@ impl Manifest {
                     start_ms: ms(place.start),
                     end_ms: ms(place.end),
                     pause_after_ms: seg.pause_after.as_millis() as u64,
+                    sound: seg.sound.as_ref().map(|p| p.display().to_string()),
                     attempts: source.map_or(0, |s| s.attempts),
                     cached: source.is_some_and(|s| s.cached),
                 }
@@ -122,8 +171,16 @@ impl Manifest {
                 path: audio_path.to_owned(),
                 sample_rate: spec.sample_rate,
                 channels: spec.channels,
-                bits_per_sample: 16,
-                duration_ms: ms(bulletin.audio.frames()),
+                bits_per_sample,
+                duration_ms: ms(rendered.frames),
+            },
+            files: Vec::new(),
+            loudness: LoudnessReport {
+                target_lufs: None,
+                true_peak_ceiling_dbtp: None,
+                gain_db: (rendered.gain_db * 100.0).round() / 100.0,
+                measured: (&rendered.measured).into(),
+                output: (&rendered.loudness).into(),
             },
             articles,
             segments,
@@ -137,6 +194,7 @@ impl Manifest {
     pub fn cues(&self) -> Vec<super::vtt::Cue<'_>> {
         self.segments
             .iter()
+            .filter(|s| s.kind != SegmentKind::Sound)
             .map(|s| super::vtt::Cue {
                 id: &s.id,
                 start_ms: s.start_ms,

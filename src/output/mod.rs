@@ -2,13 +2,22 @@
 //! under a temporary name and renamed into place.
 
 mod atomic;
+mod bwf;
 mod lock;
 mod manifest;
+mod mp3;
+mod settings;
 mod vtt;
 mod wav;
 
-pub use atomic::{commit_all, stage, Staged};
+pub use atomic::{commit_all, stage, stage_seekable, Staged};
+pub use bwf::{patch_bext_loudness, write_bwf, Bext, BwfWriter, Cart, CartTimer, WavFormat};
 pub use lock::{LockError, OutputLock};
-pub use manifest::{ArticleEntry, AudioInfo, Manifest, SegmentEntry, SegmentSource};
+pub use manifest::{
+    ArticleEntry, AudioInfo, FileEntry, LoudnessFigures, LoudnessReport, Manifest, SegmentEntry,
+    SegmentSource,
+};
+pub use mp3::{write_mp3, Chapter, Mp3Format, Mp3Tags};
+pub use settings::{BwfSettings, CartSettings, Format, OutputSettings};
 pub use vtt::{render as render_vtt, Cue};
 pub use wav::write_wav16;

@@ -3,19 +3,22 @@
 //! that make it safe to run from cron.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::assemble::{self, AssembleSettings, Assembler};
-use crate::audio::Clip;
+use crate::assemble::{self, layout, render, AssembleSettings, Item, Spool};
+use crate::audio::{Clip, Frames};
 use crate::config::{Config, Secrets};
 use crate::ingest::{self, Article, InputSpec};
-use crate::output::{self, Manifest, OutputLock, SegmentSource};
-use crate::script::{self, Script};
+use crate::output::{
+    self, Bext, BwfWriter, Cart, CartSettings, Chapter, FileEntry, Format, Manifest, Mp3Tags,
+    OutputLock, OutputSettings, SegmentSource, WavFormat,
+};
+use crate::script::{self, Script, Segment, SegmentKind};
 use crate::tts::{ClipCache, Engine, SegmentFailure, Synthesized};
 
 use super::error::{excerpt, Error, FailedSegment, SynthesisFailures};
@@ -44,6 +47,12 @@ pub struct BuildOptions {
     pub skip_bad_inputs: bool,
     /// Show a progress bar (a terminal, text logs, not quiet).
     pub progress_bar: bool,
+    /// Output formats, overriding `[bulletin] formats`.
+    pub formats: Option<Vec<Format>>,
+    /// Also write one file per article.
+    pub per_article: bool,
+    /// Drop the lowest-priority articles, whole, until the bulletin fits.
+    pub max_duration: Option<Duration>,
 }
 
 impl BuildOptions {
@@ -58,6 +67,9 @@ impl BuildOptions {
             skip_failed_articles: false,
             skip_bad_inputs: false,
             progress_bar: false,
+            formats: None,
+            per_article: false,
+            max_duration: None,
         }
     }
 }
@@ -65,9 +77,8 @@ impl BuildOptions {
 /// What a finished build produced.
 #[derive(Debug)]
 pub struct BuildReport {
-    pub wav: PathBuf,
-    pub manifest: PathBuf,
-    pub transcript: PathBuf,
+    /// Every artifact, the manifest last.
+    pub paths: Vec<PathBuf>,
     pub duration_ms: u64,
     pub segments: usize,
     pub articles: usize,
@@ -132,54 +143,83 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .build()
         .map_err(|e| Error::BadArgument(format!("could not start the async runtime: {e}")))?;
     let engine = Engine::new(config.backends.clone(), config.voices.clone())?.with_cache(cache);
-    let outcome = runtime.block_on(synthesize(engine, &config, &script, opts.progress_bar))?;
+    let mut settings = AssembleSettings::new(config.audio);
+    let mut output_settings = config.output.clone();
+    if let Some(formats) = &opts.formats {
+        output_settings.formats = formats.clone();
+    }
+    output_settings.per_article |= opts.per_article;
+    // Level every clip to the programme's target so voices do not jump at the joins.
+    settings.level_lufs = output_settings.loudness.as_ref().map(|t| t.integrated_lufs);
+    let spool = Spool::new_in(&opts.out, config.audio).map_err(|source| Error::Write {
+        path: opts.out.clone(),
+        source,
+    })?;
+    let mut outcome = runtime.block_on(synthesize(
+        engine,
+        settings.clone(),
+        spool,
+        &script,
+        opts.progress_bar,
+    ))?;
     // Cancelled tasks (an interrupted run) end with the runtime; their programs are killed.
     runtime.shutdown_timeout(Duration::from_secs(1));
 
-    let (script, dropped) = apply_failure_policy(script, &outcome, opts.skip_failed_articles)?;
-    let mut assembler = Assembler::new(config.audio);
-    let mut sources = Vec::with_capacity(script.segments.len());
-    for (index, segment) in script.segments.iter().enumerate() {
-        let done = outcome.clips[segment_index(&outcome, &segment.id)]
-            .as_ref()
-            .expect("kept segments were synthesized");
-        assembler.push(index, &done.clip, segment.pause_after);
-        sources.push(SegmentSource {
-            voice: done.voice.clone(),
-            backend: done.backend.clone(),
-            attempts: done.attempts,
-            cached: done.cached,
-        });
-    }
-    let bulletin = assembler.finish();
+    let (script, mut dropped) = apply_failure_policy(script, &outcome, opts.skip_failed_articles)?;
+    // Failed articles make a partial bulletin; fitting the slot is what was asked.
+    let partial = !dropped.is_empty() || !skipped.is_empty();
+    let (script, too_long) = fit_duration(script, &outcome, opts.max_duration)?;
+    dropped.extend(too_long);
+    let keys: Vec<usize> = script.segments.iter().map(|s| outcome.ids[&s.id]).collect();
+    let items: Vec<Item> = script
+        .segments
+        .iter()
+        .zip(&keys)
+        .map(|(s, &key)| Item {
+            key,
+            pause_after: s.pause_after,
+        })
+        .collect();
+    let sources: Vec<SegmentSource> = keys
+        .iter()
+        .map(|&k| {
+            let done = outcome.clips[k]
+                .as_ref()
+                .expect("kept segments were synthesized");
+            SegmentSource {
+                voice: done.voice.clone(),
+                backend: done.backend.clone(),
+                attempts: done.attempts,
+                cached: done.cached,
+            }
+        })
+        .collect();
 
-    let wav = opts.out.join(format!("{name}.wav"));
-    let manifest_path = opts.out.join(format!("{name}.json"));
-    let vtt = opts.out.join(format!("{name}.vtt"));
-    let mut manifest = Manifest::new(
-        &format!("{name}.wav"),
+    let written = write_artifacts(
+        opts,
+        &name,
+        &output_settings,
         &script,
-        &bulletin,
+        &items,
         &sources,
-        chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-    );
+        &mut outcome.spool,
+    )?;
+    let mut manifest = written.manifest;
     manifest.dropped_articles = serde_json::to_value(&dropped).expect("plain data");
     manifest.skipped_inputs = serde_json::to_value(&skipped).expect("plain data");
     let json = serde_json::to_vec_pretty(&manifest).expect("the manifest is plain data");
     let transcript = output::render_vtt(&manifest.cues());
-    let write_err = |path: &Path| {
-        let path = path.to_owned();
-        move |source| Error::Write { path, source }
-    };
-    // All three are written in full before any is renamed; the manifest goes
-    // last, so its presence means the set is complete.
-    let staged = vec![
-        output::stage(&wav, |w| output::write_wav16(&bulletin.audio, w))
-            .map_err(write_err(&wav))?,
+    let vtt = opts.out.join(format!("{name}.vtt"));
+    let manifest_path = opts.out.join(format!("{name}.json"));
+    let mut staged = written.staged;
+    staged.push(
         output::stage(&vtt, |w| w.write_all(transcript.as_bytes())).map_err(write_err(&vtt))?,
+    );
+    // The manifest goes last, so its presence means the set is complete.
+    staged.push(
         output::stage(&manifest_path, |w| w.write_all(&json)).map_err(write_err(&manifest_path))?,
-    ];
-    output::commit_all(staged).map_err(write_err(&opts.out))?;
+    );
+    let paths = output::commit_all(staged).map_err(write_err(&opts.out))?;
 
     let cached = sources.iter().filter(|s| s.cached).count();
     let requests: u32 = sources.iter().map(|s| s.attempts).sum::<u32>() + outcome.failed_requests;
@@ -191,18 +231,330 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         dropped_articles = dropped.len(),
         skipped_inputs = skipped.len(),
         duration_ms = manifest.audio.duration_ms,
+        integrated_lufs = manifest.loudness.output.integrated_lufs,
+        true_peak_dbtp = manifest.loudness.output.true_peak_dbtp,
+        loudness_range_lu = manifest.loudness.output.range_lu,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "bulletin written"
     );
     Ok(BuildReport {
-        wav,
-        manifest: manifest_path,
-        transcript: vtt,
+        paths,
         duration_ms: manifest.audio.duration_ms,
         segments: script.segments.len(),
         articles: script.articles.len(),
-        partial: !dropped.is_empty() || !skipped.is_empty(),
+        partial,
     })
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_owned();
+    move |source| Error::Write { path, source }
+}
+
+struct Written {
+    manifest: Manifest,
+    staged: Vec<output::Staged>,
+}
+
+/// Renders the programme into every requested format (and per-article files),
+/// staged under temporary names; returns the manifest to go with them.
+fn write_artifacts(
+    opts: &BuildOptions,
+    name: &str,
+    settings: &OutputSettings,
+    script: &Script,
+    items: &[Item],
+    sources: &[SegmentSource],
+    spool: &mut Spool,
+) -> Result<Written, Error> {
+    let spec = spool.spec();
+    let created = chrono::Local::now();
+    let wants_mp3 = settings.formats.contains(&Format::Mp3);
+    let mut staged = Vec::new();
+    let mut files = Vec::new();
+    let mut mp3_samples = Vec::new();
+    let primary = settings.formats.first().copied().unwrap_or(Format::Wav);
+    let wav_path = opts.out.join(format!("{name}.wav"));
+    let format = WavFormat {
+        bits: settings.bits,
+        spec,
+    };
+    let bext = bext_for(settings, name, &format, created);
+    let cart = settings.cart.as_ref().map(|c| cart_for(c, name, created));
+    let mut rendered = None;
+    let write_wav = settings.formats.contains(&Format::Wav);
+    if write_wav {
+        let staged_wav = output::stage_seekable(&wav_path, |w| {
+            let mut writer = BwfWriter::new(w, format, Some(&bext), cart.as_ref())?;
+            let r = render(spool, items, settings.loudness.as_ref(), &mut |samples| {
+                if wants_mp3 {
+                    mp3_samples.extend_from_slice(samples);
+                }
+                writer.write_samples(samples)
+            })?;
+            let w = writer.finish()?;
+            w.flush()?;
+            output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)?;
+            rendered = Some(r);
+            Ok(())
+        })
+        .map_err(write_err(&wav_path))?;
+        staged.push(staged_wav);
+        files.push(FileEntry {
+            format: "wav".into(),
+            path: format!("{name}.wav"),
+            article: None,
+        });
+    } else {
+        let r = render(spool, items, settings.loudness.as_ref(), &mut |samples| {
+            mp3_samples.extend_from_slice(samples);
+            Ok(())
+        })
+        .map_err(write_err(&opts.out))?;
+        rendered = Some(r);
+    }
+    let rendered = rendered.expect("the programme was rendered");
+    let mut manifest = Manifest::new(
+        &format!("{name}.{}", primary.extension()),
+        settings.bits,
+        script,
+        &rendered,
+        sources,
+        created.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+    );
+    manifest.loudness.target_lufs = settings.loudness.as_ref().map(|t| t.integrated_lufs);
+    manifest.loudness.true_peak_ceiling_dbtp = settings.loudness.as_ref().map(|t| t.true_peak_dbtp);
+
+    if wants_mp3 {
+        let path = opts.out.join(format!("{name}.mp3"));
+        let clip = crate::audio::Clip::new(spec, std::mem::take(&mut mp3_samples));
+        let chapters: Vec<Chapter> = manifest
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Chapter {
+                id: format!("chp{}", i + 1),
+                title: a.summary.title.clone(),
+                start_ms: a.start_ms as u32,
+                end_ms: a.end_ms as u32,
+            })
+            .collect();
+        let tags = Mp3Tags {
+            title: bext.description.clone(),
+            artist: settings.bwf.originator.clone(),
+            album: name.to_owned(),
+            date: created.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            comment: format!("{} articles", manifest.articles.len()),
+        };
+        staged.push(
+            output::stage(&path, |w| output::write_mp3(&clip, &tags, &chapters, w))
+                .map_err(write_err(&path))?,
+        );
+        files.push(FileEntry {
+            format: "mp3".into(),
+            path: format!("{name}.mp3"),
+            article: None,
+        });
+    }
+
+    if settings.per_article {
+        for (a, summary) in script.articles.iter().enumerate() {
+            let mine: Vec<Item> = script
+                .segments
+                .iter()
+                .zip(items)
+                .filter(|(s, _)| s.article == Some(a))
+                .map(|(_, item)| *item)
+                .collect();
+            let file = format!("{name}-a{}.wav", a + 1);
+            let path = opts.out.join(&file);
+            let mut article_bext = bext.clone();
+            article_bext.description =
+                truncate(&format!("{} - {}", bext.description, summary.title), 256);
+            let staged_file = output::stage_seekable(&path, |w| {
+                let mut writer = BwfWriter::new(w, format, Some(&article_bext), None)?;
+                let r = render(spool, &mine, settings.loudness.as_ref(), &mut |samples| {
+                    writer.write_samples(samples)
+                })?;
+                let w = writer.finish()?;
+                w.flush()?;
+                output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)
+            })
+            .map_err(write_err(&path))?;
+            staged.push(staged_file);
+            files.push(FileEntry {
+                format: "wav".into(),
+                path: file,
+                article: Some(a),
+            });
+        }
+    }
+    manifest.files = files;
+    Ok(Written { manifest, staged })
+}
+
+fn bext_for(
+    settings: &OutputSettings,
+    name: &str,
+    format: &WavFormat,
+    created: chrono::DateTime<chrono::Local>,
+) -> Bext {
+    Bext {
+        description: truncate(
+            settings
+                .bwf
+                .description
+                .as_deref()
+                .unwrap_or(&format!("News bulletin {name}")),
+            256,
+        ),
+        originator: truncate(&settings.bwf.originator, 32),
+        originator_reference: truncate(
+            settings.bwf.originator_reference.as_deref().unwrap_or(name),
+            32,
+        ),
+        origination_date: created.format("%Y-%m-%d").to_string(),
+        origination_time: created.format("%H:%M:%S").to_string(),
+        time_reference: 0,
+        loudness_value: None,
+        loudness_range: None,
+        max_true_peak_level: None,
+        max_momentary_loudness: None,
+        max_short_term_loudness: None,
+        coding_history: Bext::coding_history_line(
+            format,
+            concat!("bulletin ", env!("CARGO_PKG_VERSION")),
+        ),
+    }
+}
+
+fn cart_for(c: &CartSettings, name: &str, created: chrono::DateTime<chrono::Local>) -> Cart {
+    let end =
+        created + chrono::Duration::from_std(c.valid_for).unwrap_or(chrono::Duration::hours(1));
+    Cart {
+        title: truncate(c.title.as_deref().unwrap_or(name), 64),
+        artist: truncate(&c.artist, 64),
+        cut_id: truncate(name, 64),
+        client_id: truncate(&c.client_id, 64),
+        category: truncate(&c.category, 64),
+        start_date: created.format("%Y-%m-%d").to_string(),
+        start_time: created.format("%H:%M:%S").to_string(),
+        end_date: end.format("%Y-%m-%d").to_string(),
+        end_time: end.format("%H:%M:%S").to_string(),
+        producer_app_id: "bulletin".into(),
+        producer_app_version: env!("CARGO_PKG_VERSION").into(),
+        ..Cart::default()
+    }
+}
+
+/// At most `max` bytes, cut on a character boundary.
+fn truncate(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+/// With `--max-duration`, drops the lowest-priority articles, whole, until the
+/// bulletin fits. Priority comes from a `Priority:` / `优先级:` metadata value
+/// (1 is the most important), else input order.
+fn fit_duration(
+    script: Script,
+    outcome: &Outcome,
+    max: Option<Duration>,
+) -> Result<(Script, Vec<DroppedArticle>), Error> {
+    let Some(max) = max else {
+        return Ok((script, Vec::new()));
+    };
+    let spec = outcome.spool.spec();
+    let duration = |script: &Script| -> Duration {
+        let items: Vec<Item> = script
+            .segments
+            .iter()
+            .map(|s| Item {
+                key: outcome.ids[&s.id],
+                pause_after: s.pause_after,
+            })
+            .collect();
+        let frames = layout(&outcome.spool, &items)
+            .last()
+            .map_or(Frames(0), |p| p.end);
+        frames.to_duration(spec.sample_rate)
+    };
+    let mut script = script;
+    let mut dropped = Vec::new();
+    while duration(&script) > max {
+        if script.articles.len() <= 1 {
+            return Err(Error::BadArgument(format!(
+                "--max-duration {:.0?}: even one article makes the bulletin {:.1?}",
+                max,
+                duration(&script)
+            )));
+        }
+        let lowest = (0..script.articles.len())
+            .max_by_key(|&a| (script.articles[a].priority.unwrap_or(u32::MAX), a))
+            .expect("at least one article");
+        let summary = script.articles[lowest].clone();
+        let before = duration(&script);
+        script = without_article(script, lowest);
+        tracing::warn!(article = %summary.title, "dropping the article to fit --max-duration");
+        dropped.push(DroppedArticle {
+            title: summary.title,
+            origin: summary.origin,
+            reason: format!(
+                "does not fit --max-duration {}s (bulletin was {:.1}s)",
+                max.as_secs_f64(),
+                before.as_secs_f64()
+            ),
+            failed_segments: Vec::new(),
+        });
+    }
+    Ok((script, dropped))
+}
+
+/// `script` without article `a` (and a station sound that would then be
+/// left between nothing), the other articles renumbered.
+fn without_article(script: Script, a: usize) -> Script {
+    let mut segments: Vec<Segment> = script
+        .segments
+        .into_iter()
+        .filter(|s| s.article != Some(a))
+        .collect();
+    for s in &mut segments {
+        if let Some(i) = s.article.as_mut() {
+            if *i > a {
+                *i -= 1;
+            }
+        }
+    }
+    // A separator sound must sit between two articles.
+    let mut kept: Vec<Segment> = Vec::with_capacity(segments.len());
+    for (i, s) in segments.iter().enumerate() {
+        let separator = s.kind == SegmentKind::Sound && s.id.starts_with("sound-a");
+        let next_is_article = segments[i + 1..]
+            .iter()
+            .find(|n| n.kind != SegmentKind::Sound)
+            .is_some_and(|n| n.article.is_some());
+        let prev_is_article = kept
+            .iter()
+            .rev()
+            .find(|n| n.kind != SegmentKind::Sound)
+            .is_some_and(|n| n.article.is_some());
+        let duplicate = kept
+            .last()
+            .is_some_and(|p| p.kind == SegmentKind::Sound && p.id.starts_with("sound-a"));
+        if separator && (!next_is_article || !prev_is_article || duplicate) {
+            continue;
+        }
+        kept.push(s.clone());
+    }
+    let mut articles = script.articles;
+    articles.remove(a);
+    Script {
+        articles,
+        segments: kept,
+    }
 }
 
 /// Reads and parses every input; the first bad one stops the run.
@@ -302,53 +654,72 @@ fn remove_stale_partials(dir: &Path, name: &str) {
     }
 }
 
-/// Every segment's result, in script order.
+/// Every segment's result, in script order; the clips themselves are in the spool.
 struct Outcome {
     clips: Vec<Option<Synthesized>>,
     failures: Vec<(usize, SegmentFailure)>,
     /// Requests spent on segments that failed in the end.
     failed_requests: u32,
     ids: BTreeMap<String, usize>,
-}
-
-fn segment_index(outcome: &Outcome, id: &str) -> usize {
-    outcome.ids[id]
+    spool: Spool,
 }
 
 /// Synthesizes every segment concurrently (each backend caps its own
-/// concurrency) and prepares each clip for the bulletin as it arrives. Stops
-/// cleanly on SIGINT or SIGTERM.
+/// concurrency; station sounds are read from their files), prepares each clip
+/// for the bulletin as it arrives and spools it to disk, so memory stays flat
+/// however long the bulletin. Stops cleanly on SIGINT or SIGTERM.
 async fn synthesize(
     engine: Engine,
-    config: &Config,
+    settings: AssembleSettings,
+    spool: Spool,
     script: &Script,
     progress_bar: bool,
 ) -> Result<Outcome, Error> {
     let engine = Arc::new(engine);
-    let settings = Arc::new(AssembleSettings::new(config.audio));
+    let settings = Arc::new(settings);
     let (tx, mut rx) =
         tokio::sync::mpsc::unbounded_channel::<(usize, Result<Synthesized, SegmentFailure>)>();
+    // Bounds the clips waiting in memory to be spooled.
+    let in_memory = Arc::new(tokio::sync::Semaphore::new(32));
     for (index, segment) in script.segments.iter().enumerate() {
-        let (engine, settings, tx) = (Arc::clone(&engine), Arc::clone(&settings), tx.clone());
-        let (voice, text) = (segment.voice.clone(), segment.text.clone());
+        let (engine, settings, tx, in_memory) = (
+            Arc::clone(&engine),
+            Arc::clone(&settings),
+            tx.clone(),
+            Arc::clone(&in_memory),
+        );
+        let segment = segment.clone();
         tokio::spawn(async move {
-            let result = match engine.synthesize(&voice, &text).await {
+            let permit = in_memory.acquire_owned().await.expect("never closed");
+            let result = match &segment.sound {
+                Some(path) => load_sound(path).await,
+                None => engine.synthesize(&segment.voice, &segment.text).await,
+            };
+            let result = match result {
                 Ok(mut done) => {
-                    let clip = std::mem::replace(
-                        &mut done.clip,
-                        Clip::silence(settings.spec, crate::audio::Frames(0)),
-                    );
+                    let clip =
+                        std::mem::replace(&mut done.clip, Clip::silence(settings.spec, Frames(0)));
                     let settings = Arc::clone(&settings);
-                    // Resampling is CPU work: keep it off the async workers.
-                    match tokio::task::spawn_blocking(move || assemble::prepare(clip, &settings))
-                        .await
-                    {
+                    let is_sound = segment.sound.is_some();
+                    // Resampling and levelling are CPU work: keep them off the async workers.
+                    let prepared = tokio::task::spawn_blocking(move || {
+                        if is_sound {
+                            // Station sounds are mastered: converted, not trimmed or levelled.
+                            let mut clip = crate::audio::convert(clip, settings.spec);
+                            crate::audio::fade_edges(&mut clip, settings.fade);
+                            clip
+                        } else {
+                            assemble::prepare(clip, &settings)
+                        }
+                    })
+                    .await;
+                    match prepared {
                         Ok(prepared) => {
                             done.clip = prepared;
                             Ok(done)
                         }
                         Err(e) => Err(SegmentFailure {
-                            voice,
+                            voice: segment.voice.clone(),
                             backend: done.backend,
                             attempts: done.attempts,
                             elapsed: done.elapsed,
@@ -361,6 +732,7 @@ async fn synthesize(
                 Err(failure) => Err(failure),
             };
             let _ = tx.send((index, result));
+            drop(permit);
         });
     }
     drop(tx);
@@ -386,6 +758,7 @@ async fn synthesize(
             .enumerate()
             .map(|(i, s)| (s.id.clone(), i))
             .collect(),
+        spool,
     };
     let mut interrupted = std::pin::pin!(shutdown_signal());
     let mut done = 0;
@@ -405,7 +778,7 @@ async fn synthesize(
         done += 1;
         let segment = &script.segments[index];
         match result {
-            Ok(synth) => {
+            Ok(mut synth) => {
                 let fields = (
                     synth.clip.duration().as_millis() as u64,
                     synth.attempts.saturating_sub(1),
@@ -415,6 +788,14 @@ async fn synthesize(
                 } else {
                     tracing::info!(segment = %segment.id, voice = %synth.voice, backend = %synth.backend, audio_ms = fields.0, cached = synth.cached, retries = fields.1, "[{done}/{total}] synthesized");
                 }
+                outcome
+                    .spool
+                    .put(index, &synth.clip)
+                    .map_err(|source| Error::Write {
+                        path: PathBuf::from("spool"),
+                        source,
+                    })?;
+                synth.clip = Clip::silence(synth.clip.spec(), Frames(0));
                 outcome.clips[index] = Some(synth);
             }
             Err(failure) => {
@@ -432,6 +813,31 @@ async fn synthesize(
     }
     outcome.failures.sort_by_key(|(i, _)| *i);
     Ok(outcome)
+}
+
+/// A station sound from its file, in any format the decoder reads.
+async fn load_sound(path: &Path) -> Result<Synthesized, SegmentFailure> {
+    let started = Instant::now();
+    let fail = |message: String| SegmentFailure {
+        voice: String::new(),
+        backend: "sound file".into(),
+        attempts: 1,
+        elapsed: started.elapsed(),
+        error: crate::tts::AttemptError::fatal(message),
+    };
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    let clip =
+        crate::audio::decode(&bytes).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    Ok(Synthesized {
+        clip,
+        voice: String::new(),
+        backend: "sound file".into(),
+        attempts: 0,
+        cached: false,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Resolves with the signal's name on SIGINT or SIGTERM.

@@ -31,6 +31,14 @@ pub enum ScriptError {
 pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, ScriptError> {
     let mut segments = Vec::new();
     let mut summaries = Vec::with_capacity(articles.len());
+    if let Some(path) = &settings.sounds.intro {
+        push_sound(
+            &mut segments,
+            "sound-intro",
+            path,
+            settings.pauses.after_sound,
+        );
+    }
 
     if let Some(intro) = settings
         .intro
@@ -55,6 +63,16 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
     }
 
     for (index, article) in articles.iter().enumerate() {
+        if index > 0 {
+            if let Some(path) = &settings.sounds.separator {
+                push_sound(
+                    &mut segments,
+                    &format!("sound-a{}", index + 1),
+                    path,
+                    settings.pauses.after_sound,
+                );
+            }
+        }
         let lang = article.language.as_str().to_owned();
         let voices =
             settings
@@ -108,6 +126,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                         lang: lang.clone(),
                         text: chunk.to_owned(),
                         pause_after: settings.pauses.sentence,
+                        sound: None,
                     });
                 }
             }
@@ -161,6 +180,11 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             byline: article.byline.as_ref().map(|b| b.name.clone()),
             language: lang,
             origin: article.origin.clone(),
+            priority: article
+                .extra
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("priority") || k == "优先级")
+                .and_then(|(_, v)| v.trim().parse().ok()),
         });
     }
 
@@ -184,6 +208,12 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             &outro,
         )?;
     }
+    if let Some(path) = &settings.sounds.outro {
+        if let Some(last) = segments.last_mut() {
+            last.pause_after = last.pause_after.max(settings.pauses.after_sound);
+        }
+        push_sound(&mut segments, "sound-outro", path, Duration::ZERO);
+    }
     // Nothing follows the last segment.
     set_last_pause(&mut segments, Duration::ZERO);
 
@@ -191,6 +221,19 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         articles: summaries,
         segments,
     })
+}
+
+fn push_sound(segments: &mut Vec<Segment>, id: &str, path: &std::path::Path, pause: Duration) {
+    segments.push(Segment {
+        id: id.to_owned(),
+        kind: SegmentKind::Sound,
+        article: None,
+        voice: String::new(),
+        lang: String::new(),
+        text: String::new(),
+        pause_after: pause,
+        sound: Some(path.to_owned()),
+    });
 }
 
 fn frame_voices<'a>(
@@ -247,6 +290,7 @@ fn push_chunks(
             lang: lang.to_owned(),
             text: chunk.to_owned(),
             pause_after: settings.pauses.sentence,
+            sound: None,
         });
     }
     Ok(())
@@ -312,6 +356,7 @@ mod tests {
             ]),
             intro: None,
             outro: None,
+            sounds: Default::default(),
         }
     }
 
@@ -396,6 +441,47 @@ mod tests {
         assert_eq!(pause("outro"), 0);
         assert_eq!(script.segments[0].article, None);
         assert_eq!(script.segments[4].article, Some(1));
+    }
+
+    #[test]
+    fn station_sounds_frame_the_bulletin_and_separate_articles() {
+        let mut s = settings(SplitMode::Sentence, 100);
+        s.sounds = crate::script::Sounds {
+            intro: Some("jingle.wav".into()),
+            outro: Some("out.mp3".into()),
+            separator: Some("sting.wav".into()),
+        };
+        let script = build(&[article("zh", &["一。"]), article("zh", &["二。"])], &s).unwrap();
+        let ids: Vec<&str> = script.segments.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "sound-intro",
+                "a1-title",
+                "a1-p1-s1",
+                "a1-attribution",
+                "sound-a2",
+                "a2-title",
+                "a2-p1-s1",
+                "a2-attribution",
+                "sound-outro"
+            ]
+        );
+        let sting = &script.segments[4];
+        assert_eq!(
+            (sting.kind, sting.sound.as_deref(), sting.text.as_str()),
+            (
+                SegmentKind::Sound,
+                Some(std::path::Path::new("sting.wav")),
+                ""
+            )
+        );
+        assert_eq!(
+            script.segments[3].pause_after.as_millis(),
+            1500,
+            "the article pause comes before the sting"
+        );
+        assert_eq!(script.segments.last().unwrap().pause_after.as_millis(), 0);
     }
 
     #[test]

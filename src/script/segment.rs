@@ -13,6 +13,8 @@ pub enum SegmentKind {
     Body,
     Attribution,
     Outro,
+    /// A station sound (jingle, sting) from a file, not synthesized.
+    Sound,
 }
 
 impl SegmentKind {
@@ -23,6 +25,7 @@ impl SegmentKind {
             SegmentKind::Body => "body",
             SegmentKind::Attribution => "attribution",
             SegmentKind::Outro => "outro",
+            SegmentKind::Sound => "sound",
         }
     }
 }
@@ -40,6 +43,9 @@ pub struct Segment {
     pub text: String,
     #[serde(rename = "pause_after_ms", serialize_with = "as_millis")]
     pub pause_after: Duration,
+    /// The audio file of a `sound` segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sound: Option<std::path::PathBuf>,
 }
 
 /// What the manifest and plan say about each article.
@@ -54,6 +60,9 @@ pub struct ArticleSummary {
     pub language: String,
     /// The file the article came from.
     pub origin: String,
+    /// From a `Priority:` / `优先级:` metadata value; 1 is the most important.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -23,6 +23,7 @@ pub struct Pauses {
     pub paragraph: Duration,
     pub article: Duration,
     pub after_intro: Duration,
+    pub after_sound: Duration,
 }
 
 impl Default for Pauses {
@@ -33,6 +34,7 @@ impl Default for Pauses {
             paragraph: Duration::from_millis(600),
             article: Duration::from_millis(1500),
             after_intro: Duration::from_millis(1000),
+            after_sound: Duration::from_millis(500),
         }
     }
 }
@@ -69,6 +71,18 @@ pub struct ScriptSettings {
     pub voice_limits: BTreeMap<String, Limit>,
     pub intro: Option<String>,
     pub outro: Option<String>,
+    pub sounds: Sounds,
+}
+
+/// Station sounds from `[bulletin.sounds]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sounds {
+    /// Before everything else.
+    pub intro: Option<std::path::PathBuf>,
+    /// After everything else.
+    pub outro: Option<std::path::PathBuf>,
+    /// Between articles.
+    pub separator: Option<std::path::PathBuf>,
 }
 
 /// Attribution templates used when `voices.toml` gives none for a language.

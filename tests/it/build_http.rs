@@ -13,7 +13,11 @@ const SECRET: &str = "sk-test-secret-0123456789";
 fn renders_every_example_in_order_at_the_manifest_timings() {
     let server = FakeTts::start();
     let ws = Workspace::new();
-    ws.write("voices.toml", openai_config(&server.url(), ""));
+    // Levels as the server sent them, so each clip can be checked sample by sample.
+    ws.write(
+        "voices.toml",
+        openai_config(&server.url(), "loudness = \"off\""),
+    );
     let run = ws
         .bulletin()
         .args(["build", "-c", "voices.toml", "-o", "out", "-n", "morning"])
@@ -24,8 +28,8 @@ fn renders_every_example_in_order_at_the_manifest_timings() {
     let out = ws.path("out");
     assert_eq!(
         run.stdout().lines().collect::<Vec<_>>(),
-        vec!["out/morning.wav", "out/morning.json", "out/morning.vtt"],
-        "stdout lists the artifacts as paths under --out"
+        vec!["out/morning.wav", "out/morning.vtt", "out/morning.json"],
+        "stdout lists the artifacts as paths under --out, the manifest last"
     );
     assert_eq!(
         ws.files("out"),

@@ -126,8 +126,8 @@ fn at_a_30_percent_fault_rate_the_bulletin_is_identical_to_a_fault_free_one() {
         timings(&manifest(&ws, "steady"))
     );
     assert!(
-        std::fs::read(ws.path("out/flaky.wav")).unwrap()
-            == std::fs::read(ws.path("out/steady.wav")).unwrap(),
+        crate::harness::read_wav(&ws.path("out/flaky.wav"))
+            == crate::harness::read_wav(&ws.path("out/steady.wav")),
         "audio samples identical"
     );
     let retried: u64 = manifest(&ws, "flaky")["segments"]

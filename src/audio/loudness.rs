@@ -1,0 +1,704 @@
+//! audio: loudness — EBU R128 measurement (integrated, range, true peak) with the
+//! `ebur128` crate, per-clip levelling so voices match at joins, and normalisation of the
+//! assembled bulletin to a target with a true-peak limiter.
+//!
+//! Silence is a measurement, not an error: loudness figures of silent or too-short
+//! audio are `f64::NEG_INFINITY` (and the range 0), never NaN. Use
+//! [`Loudness::integrated`] and friends for an `Option` of the finite figures.
+
+use std::fmt;
+use std::time::Duration;
+
+use ebur128::{EbuR128, Mode};
+
+use super::limiter::{db_to_gain, gain_to_db, Limiter};
+use crate::audio::{AudioSpec, Clip};
+
+/// The length of one BS.1770 gating block: shorter clips have no gated loudness.
+const GATING_BLOCK: Duration = Duration::from_millis(400);
+/// The absolute gate of BS.1770: anything quieter is silence, and is never amplified.
+const ABSOLUTE_GATE_LUFS: f64 = -70.0;
+/// The most `level_clip` will raise or lower a clip: a whisper-quiet or broken clip is
+/// not blown up into noise, and a clipped one not crushed.
+pub const MAX_CLIP_GAIN_DB: f64 = 20.0;
+/// Normalisation stops once integrated loudness is this close to the target...
+const NORMALIZE_TOLERANCE_LU: f64 = 0.05;
+/// ...or after this many gain-and-limit passes (limiting lowers loudness a little, so a
+/// second pass may make up for it).
+const NORMALIZE_PASSES: usize = 3;
+
+/// EBU R128 figures of a programme or clip.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Loudness {
+    /// Gated integrated loudness (LUFS); `NEG_INFINITY` when no 400 ms block rises above
+    /// the absolute gate: silence, or audio shorter than 400 ms.
+    pub integrated_lufs: f64,
+    /// Loudness range (LU, EBU Tech 3342); 0 when there is too little (about 3 s of
+    /// non-silent) audio to have a range.
+    pub range_lu: f64,
+    /// Maximum true peak over all channels (dBTP, 4× oversampled); `NEG_INFINITY` for
+    /// digital silence.
+    pub true_peak_dbtp: f64,
+    /// Highest momentary (400 ms) loudness, sampled every 100 ms; `NEG_INFINITY` under
+    /// 400 ms or for silence.
+    pub max_momentary_lufs: f64,
+    /// Highest short-term (3 s) loudness, sampled every 100 ms; `NEG_INFINITY` under 3 s
+    /// or for silence.
+    pub max_short_term_lufs: f64,
+}
+
+impl Loudness {
+    /// The figures of silence (or of no audio at all).
+    pub const SILENCE: Loudness = Loudness {
+        integrated_lufs: f64::NEG_INFINITY,
+        range_lu: 0.0,
+        true_peak_dbtp: f64::NEG_INFINITY,
+        max_momentary_lufs: f64::NEG_INFINITY,
+        max_short_term_lufs: f64::NEG_INFINITY,
+    };
+
+    /// Whether there was programme to measure (integrated loudness is finite).
+    pub fn has_programme(&self) -> bool {
+        self.integrated_lufs.is_finite()
+    }
+
+    pub fn integrated(&self) -> Option<f64> {
+        finite(self.integrated_lufs)
+    }
+
+    /// The loudness range, when there was programme to measure.
+    pub fn range(&self) -> Option<f64> {
+        self.has_programme().then_some(self.range_lu)
+    }
+
+    pub fn true_peak(&self) -> Option<f64> {
+        finite(self.true_peak_dbtp)
+    }
+
+    pub fn max_momentary(&self) -> Option<f64> {
+        finite(self.max_momentary_lufs)
+    }
+
+    pub fn max_short_term(&self) -> Option<f64> {
+        finite(self.max_short_term_lufs)
+    }
+}
+
+impl fmt::Display for Loudness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:.1} LUFS integrated, {:.1} LU range, {:.1} dBTP true peak",
+            self.integrated_lufs, self.range_lu, self.true_peak_dbtp
+        )
+    }
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// What the finished bulletin should measure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoudnessTarget {
+    pub integrated_lufs: f64,
+    pub true_peak_dbtp: f64,
+}
+
+impl LoudnessTarget {
+    /// EBU R128 broadcast: -23 LUFS, -1 dBTP.
+    pub fn broadcast() -> LoudnessTarget {
+        LoudnessTarget {
+            integrated_lufs: -23.0,
+            true_peak_dbtp: -1.0,
+        }
+    }
+
+    /// Podcast and streaming delivery: -16 LUFS, -1 dBTP.
+    pub fn podcast() -> LoudnessTarget {
+        LoudnessTarget {
+            integrated_lufs: -16.0,
+            true_peak_dbtp: -1.0,
+        }
+    }
+}
+
+/// A streaming loudness meter: feed interleaved samples in pieces of any size.
+pub struct Meter {
+    /// `None` for a spec no meter can describe (no channels, absurd rate): it measures
+    /// silence.
+    inner: Option<EbuR128>,
+    channels: usize,
+    /// Frames per 100 ms, the meter's block hop (as `ebur128` rounds it).
+    hop: usize,
+    frames_in_hop: usize,
+    hops: u64,
+    partial: Vec<f32>,
+    scratch: Vec<f32>,
+    max_momentary: f64,
+    max_short_term: f64,
+}
+
+impl Meter {
+    pub fn new(spec: AudioSpec) -> Meter {
+        let inner = EbuR128::new(
+            u32::from(spec.channels),
+            spec.sample_rate,
+            Mode::I | Mode::LRA | Mode::TRUE_PEAK,
+        )
+        .ok();
+        Meter {
+            channels: if inner.is_some() {
+                usize::from(spec.channels)
+            } else {
+                0
+            },
+            inner,
+            hop: ((spec.sample_rate as usize + 5) / 10).max(1),
+            frames_in_hop: 0,
+            hops: 0,
+            partial: Vec::new(),
+            scratch: Vec::new(),
+            max_momentary: f64::NEG_INFINITY,
+            max_short_term: f64::NEG_INFINITY,
+        }
+    }
+
+    /// Adds interleaved samples. A trailing partial frame waits for the next call;
+    /// non-finite samples count as silence.
+    pub fn add(&mut self, samples: &[f32]) {
+        if self.inner.is_none() {
+            return;
+        }
+        let channels = self.channels;
+        let mut rest = samples;
+        if !self.partial.is_empty() {
+            let take = (channels - self.partial.len()).min(rest.len());
+            self.partial.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.partial.len() < channels {
+                return;
+            }
+            let frame = std::mem::take(&mut self.partial);
+            self.add_frames(&frame);
+        }
+        let whole = rest.len() - rest.len() % channels;
+        self.add_frames(&rest[..whole]);
+        self.partial.extend_from_slice(&rest[whole..]);
+    }
+
+    /// Feeds whole frames, stopping at every 100 ms boundary to sample the momentary and
+    /// short-term loudness for their maxima.
+    fn add_frames(&mut self, mut frames: &[f32]) {
+        let channels = self.channels;
+        while !frames.is_empty() {
+            let take = (self.hop - self.frames_in_hop).min(frames.len() / channels);
+            if take == 0 {
+                break;
+            }
+            let (now, later) = frames.split_at(take * channels);
+            frames = later;
+            self.scratch.clear();
+            self.scratch
+                .extend(now.iter().map(|&s| if s.is_finite() { s } else { 0.0 }));
+            let Some(inner) = self.inner.as_mut() else {
+                return;
+            };
+            // Cannot fail: whole frames, and the mode includes every figure asked for.
+            let _ = inner.add_frames_f32(&self.scratch);
+            self.frames_in_hop += take;
+            if self.frames_in_hop == self.hop {
+                self.frames_in_hop = 0;
+                self.hops += 1;
+                if self.hops >= 4 {
+                    if let Ok(m) = inner.loudness_momentary() {
+                        self.max_momentary = self.max_momentary.max(m);
+                    }
+                }
+                if self.hops >= 30 {
+                    if let Ok(s) = inner.loudness_shortterm() {
+                        self.max_short_term = self.max_short_term.max(s);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The figures for everything added.
+    pub fn finish(self) -> Loudness {
+        let Some(inner) = self.inner else {
+            return Loudness::SILENCE;
+        };
+        let integrated = inner.loudness_global().unwrap_or(f64::NEG_INFINITY);
+        let range = inner.loudness_range().unwrap_or(0.0);
+        let peak = (0..inner.channels())
+            .filter_map(|c| inner.true_peak(c).ok())
+            .fold(0.0_f64, f64::max);
+        Loudness {
+            integrated_lufs: silence_for_nan(integrated),
+            range_lu: if range.is_finite() { range } else { 0.0 },
+            true_peak_dbtp: silence_for_nan(gain_to_db(peak)),
+            max_momentary_lufs: silence_for_nan(self.max_momentary),
+            max_short_term_lufs: silence_for_nan(self.max_short_term),
+        }
+    }
+}
+
+fn silence_for_nan(x: f64) -> f64 {
+    if x.is_nan() {
+        f64::NEG_INFINITY
+    } else {
+        x
+    }
+}
+
+/// Measures a whole clip.
+pub fn measure(clip: &Clip) -> Loudness {
+    let mut meter = Meter::new(clip.spec());
+    meter.add(clip.samples());
+    meter.finish()
+}
+
+/// How `level_clip` measured a clip, and what it did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClipLevel {
+    /// The clip's loudness before levelling (LUFS), by `method`.
+    pub measured_lufs: f64,
+    /// The gain applied (dB); 0 when untouched.
+    pub gain_db: f64,
+    pub method: LevelMethod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelMethod {
+    /// Gated integrated loudness: clips of 400 ms and more.
+    Gated,
+    /// Ungated K-weighted loudness over the whole clip: clips under 400 ms, which have no
+    /// gating block. Such clips are expected to have been trimmed of silence first
+    /// (`trim_silence`), so that the whole clip is speech.
+    Ungated,
+    /// Silent (below the -70 LUFS absolute gate), empty, or a non-finite target: left as
+    /// it was.
+    Untouched,
+}
+
+/// Brings one clip (typically a sentence) to `target_lufs`, so that clips from voices
+/// and backends of different loudness do not jump at the joins.
+///
+/// The gain is capped at ±[`MAX_CLIP_GAIN_DB`]; silence is left alone. Samples may
+/// exceed full scale afterwards: `normalize` (with its limiter) is the final step.
+pub fn level_clip(clip: &mut Clip, target_lufs: f64) -> ClipLevel {
+    let untouched = |measured_lufs| ClipLevel {
+        measured_lufs,
+        gain_db: 0.0,
+        method: LevelMethod::Untouched,
+    };
+    let gated = gated_loudness(clip);
+    let (measured, method) = if gated.is_finite() {
+        (gated, LevelMethod::Gated)
+    } else if clip.duration() < GATING_BLOCK {
+        (ungated_loudness(clip), LevelMethod::Ungated)
+    } else {
+        // Long enough for gating blocks, and none above the gate: silence.
+        return untouched(gated);
+    };
+    if !target_lufs.is_finite() || !measured.is_finite() || measured < ABSOLUTE_GATE_LUFS {
+        return untouched(measured);
+    }
+    let gain_db = (target_lufs - measured).clamp(-MAX_CLIP_GAIN_DB, MAX_CLIP_GAIN_DB);
+    apply_gain(clip.samples_mut(), gain_db);
+    ClipLevel {
+        measured_lufs: measured,
+        gain_db,
+        method,
+    }
+}
+
+/// Gated integrated loudness alone (no peak or range work), for levelling.
+fn gated_loudness(clip: &Clip) -> f64 {
+    let spec = clip.spec();
+    let Ok(mut meter) = EbuR128::new(u32::from(spec.channels), spec.sample_rate, Mode::I) else {
+        return f64::NEG_INFINITY;
+    };
+    if meter.add_frames_f32(&finite_samples(clip)).is_err() {
+        return f64::NEG_INFINITY;
+    }
+    silence_for_nan(meter.loudness_global().unwrap_or(f64::NEG_INFINITY))
+}
+
+fn finite_samples(clip: &Clip) -> Vec<f32> {
+    clip.samples()
+        .iter()
+        .map(|&s| if s.is_finite() { s } else { 0.0 })
+        .collect()
+}
+
+/// K-weighted loudness of the whole clip, ungated: the fallback for clips too short for
+/// a gating block. `NEG_INFINITY` for silence or a clip under 1 ms.
+fn ungated_loudness(clip: &Clip) -> f64 {
+    let spec = clip.spec();
+    let frames = clip.frames().0;
+    let window_ms = frames.saturating_mul(1000) / u64::from(spec.sample_rate.max(1));
+    // The meter keeps a buffer as long as the window: only short clips come here.
+    let Ok(window_ms) = u32::try_from(window_ms) else {
+        return f64::NEG_INFINITY;
+    };
+    if window_ms == 0 || u128::from(window_ms) > GATING_BLOCK.as_millis() {
+        return f64::NEG_INFINITY;
+    }
+    let Ok(mut meter) = EbuR128::new(u32::from(spec.channels), spec.sample_rate, Mode::M) else {
+        return f64::NEG_INFINITY;
+    };
+    if meter.set_max_window(window_ms).is_err() {
+        return f64::NEG_INFINITY;
+    }
+    if meter.add_frames_f32(&finite_samples(clip)).is_err() {
+        return f64::NEG_INFINITY;
+    }
+    silence_for_nan(
+        meter
+            .loudness_window(window_ms)
+            .unwrap_or(f64::NEG_INFINITY),
+    )
+}
+
+fn apply_gain(samples: &mut [f32], gain_db: f64) {
+    let gain = db_to_gain(gain_db);
+    for s in samples {
+        *s = (f64::from(*s) * gain) as f32;
+    }
+}
+
+/// Brings the finished bulletin to `target`: a gain to the target integrated loudness,
+/// then the true-peak limiter at the target ceiling. Returns the figures before and
+/// after. Silence is returned untouched (both figures the same).
+///
+/// Limiting lowers the integrated loudness slightly when many peaks are caught, so up
+/// to three gain-and-limit passes are made, each from the original audio, aiming for
+/// 0.05 LU of the target; audio limited by several dB can end up about 0.1 LU low.
+pub fn normalize(clip: &mut Clip, target: &LoudnessTarget) -> (Loudness, Loudness) {
+    let before = measure(clip);
+    if !before.has_programme() || !target.integrated_lufs.is_finite() {
+        return (before, before);
+    }
+    let spec = clip.spec();
+    let ceiling = if target.true_peak_dbtp.is_finite() {
+        target.true_peak_dbtp
+    } else {
+        0.0
+    };
+    let original = clip.samples().to_vec();
+    let mut gain_db = target.integrated_lufs - before.integrated_lufs;
+    let mut limit_at = ceiling;
+    let mut after = before;
+    for _ in 0..NORMALIZE_PASSES {
+        gain_and_limit(&original, clip.samples_mut(), spec, gain_db, limit_at);
+        after = measure(clip);
+        let miss = target.integrated_lufs - after.integrated_lufs;
+        let over = after.true_peak_dbtp - ceiling;
+        if miss.abs() <= NORMALIZE_TOLERANCE_LU && over <= 0.0 {
+            break;
+        }
+        if miss.is_finite() {
+            gain_db += miss;
+        }
+        if over > 0.0 {
+            limit_at -= over + 0.05;
+        }
+    }
+    (before, after)
+}
+
+/// Writes `input`, raised by `gain_db` and limited at `ceiling_dbtp`, into `out` (of the
+/// same length), a piece at a time so that no second full-length copy is made.
+fn gain_and_limit(
+    input: &[f32],
+    out: &mut [f32],
+    spec: AudioSpec,
+    gain_db: f64,
+    ceiling_dbtp: f64,
+) {
+    const PIECE: usize = 64 * 1024;
+    let gain = db_to_gain(gain_db);
+    let mut limiter = Limiter::new(spec, ceiling_dbtp);
+    let mut staged = Vec::with_capacity(PIECE);
+    let mut limited = Vec::with_capacity(PIECE);
+    let mut written = 0;
+    let mut put = |limited: &[f32]| {
+        let end = (written + limited.len()).min(out.len());
+        out[written..end].copy_from_slice(&limited[..end - written]);
+        written = end;
+    };
+    for piece in input.chunks(PIECE) {
+        staged.clear();
+        staged.extend(piece.iter().map(|&s| (f64::from(s) * gain) as f32));
+        limited.clear();
+        limiter.process(&staged, &mut limited);
+        put(&limited);
+    }
+    limited.clear();
+    limiter.flush(&mut limited);
+    put(&limited);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::Frames;
+    use std::f64::consts::PI;
+    use std::path::Path;
+    use std::process::Command;
+
+    const SPEC: AudioSpec = AudioSpec {
+        sample_rate: 48_000,
+        channels: 1,
+    };
+
+    /// A deterministic xorshift noise source.
+    struct Noise(u64);
+
+    impl Noise {
+        fn next(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+        }
+    }
+
+    /// Speech-like: band-limited noise plus a voiced tone, modulated at a syllable rate,
+    /// in "words" separated by pauses, with a few plosive clicks. Peak about `amp`.
+    fn speech(spec: AudioSpec, secs: f64, amp: f64, seed: u64) -> Clip {
+        let rate = f64::from(spec.sample_rate);
+        let frames = (secs * rate) as usize;
+        let mut noise = Noise(seed | 1);
+        let (mut lp, mut lp2) = (0.0, 0.0);
+        let mut samples = Vec::with_capacity(frames * usize::from(spec.channels));
+        for n in 0..frames {
+            let t = n as f64 / rate;
+            // 0.8 s words with 0.25 s pauses.
+            let in_word = (t % 1.05) < 0.8;
+            let syllable = (0.5 - 0.5 * (2.0 * PI * 4.0 * t).cos()).powi(2);
+            lp += 0.25 * (noise.next() - lp);
+            lp2 += 0.25 * (lp - lp2);
+            let voiced = (2.0 * PI * 140.0 * t).sin() * 0.6 + (2.0 * PI * 280.0 * t).sin() * 0.3;
+            let mut v = if in_word {
+                syllable * (voiced + 2.0 * (lp - lp2))
+            } else {
+                0.0
+            };
+            // A plosive every 1.6 s.
+            if (t % 1.6) < 0.004 {
+                v += 4.0 * (2.0 * PI * 2_500.0 * t).sin();
+            }
+            for _ in 0..spec.channels {
+                samples.push((amp * v * 0.6) as f32);
+            }
+        }
+        Clip::new(spec, samples)
+    }
+
+    fn pause(spec: AudioSpec, ms: u64) -> Clip {
+        Clip::silence(
+            spec,
+            Frames::from_duration(Duration::from_millis(ms), spec.sample_rate),
+        )
+    }
+
+    /// ffmpeg's ebur128 reading (integrated LUFS, true peak dBTP) of a file, or `None`
+    /// (with a note) when ffmpeg is not installed.
+    fn ffmpeg_reading(path: &Path) -> Option<(f64, f64)> {
+        let output = Command::new("ffmpeg")
+            .args(["-nostats", "-hide_banner", "-i"])
+            .arg(path)
+            .args(["-filter_complex", "ebur128=peak=true", "-f", "null", "-"])
+            .output();
+        let Ok(output) = output else {
+            eprintln!("note: ffmpeg not on PATH; skipping the cross-check against ffmpeg");
+            return None;
+        };
+        let log = String::from_utf8_lossy(&output.stderr);
+        let summary = &log[log.rfind("Summary:").expect("ffmpeg printed a summary")..];
+        let value = |label: &str| -> f64 {
+            let line = summary
+                .lines()
+                .find(|l| l.trim_start().starts_with(label))
+                .unwrap_or_else(|| panic!("no {label} line in {summary}"));
+            line.split_whitespace().nth(1).unwrap().parse().unwrap()
+        };
+        Some((value("I:"), value("Peak:")))
+    }
+
+    fn write_float_wav(clip: &Clip, path: &Path) {
+        let spec = hound::WavSpec {
+            channels: clip.spec().channels,
+            sample_rate: clip.spec().sample_rate,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let mut w = hound::WavWriter::create(path, spec).unwrap();
+        for &s in clip.samples() {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+
+    #[test]
+    fn silence_and_nothing_measure_as_negative_infinity() {
+        for clip in [
+            Clip::silence(SPEC, Frames(48_000 * 5)),
+            Clip::new(SPEC, vec![]),
+            Clip::new(SPEC, vec![0.5; 100]),
+            Clip::new(
+                AudioSpec {
+                    sample_rate: 0,
+                    channels: 0,
+                },
+                vec![0.5; 100],
+            ),
+        ] {
+            let l = measure(&clip);
+            assert_eq!(l.integrated_lufs, f64::NEG_INFINITY, "{clip:?}");
+            assert!(!l.has_programme());
+            assert_eq!(l.integrated(), None);
+            assert!(!l.range_lu.is_nan());
+        }
+        let l = measure(&Clip::silence(SPEC, Frames(48_000)));
+        assert_eq!(l, Loudness::SILENCE);
+        let nan = measure(&Clip::new(SPEC, vec![f32::NAN; 48_000]));
+        assert_eq!(nan, Loudness::SILENCE);
+    }
+
+    #[test]
+    fn a_full_scale_sine_measures_as_the_standard_says() {
+        // A 997 Hz sine at 0 dBFS in one channel of stereo reads -3.01 LUFS (BS.1770).
+        let spec = AudioSpec {
+            sample_rate: 48_000,
+            channels: 2,
+        };
+        let samples: Vec<f32> = (0..48_000 * 5)
+            .flat_map(|n| [(2.0 * PI * 997.0 * n as f64 / 48_000.0).sin() as f32, 0.0])
+            .collect();
+        let l = measure(&Clip::new(spec, samples));
+        assert!((l.integrated_lufs + 3.01).abs() < 0.05, "{l}");
+        assert!(l.true_peak_dbtp.abs() < 0.1, "{l}");
+        assert!((l.max_momentary_lufs + 3.01).abs() < 0.05, "{l}");
+        assert!((l.max_short_term_lufs + 3.01).abs() < 0.05, "{l}");
+        assert!(l.range_lu < 0.1, "{l}");
+    }
+
+    #[test]
+    fn the_meter_gives_the_same_figures_in_any_chunking() {
+        let clip = speech(SPEC, 4.0, 0.3, 7);
+        let whole = measure(&clip);
+        let mut meter = Meter::new(SPEC);
+        for piece in clip.samples().chunks(997) {
+            meter.add(piece);
+        }
+        assert_eq!(meter.finish(), whole);
+    }
+
+    #[test]
+    fn levelling_brings_different_voices_together() {
+        let loud = speech(SPEC, 3.0, 0.5, 1);
+        let quiet = speech(SPEC, 3.0, 0.5 / 3.981, 2); // 12 dB down
+        let before = (measure(&loud), measure(&quiet));
+        let jump = before.0.integrated_lufs - before.1.integrated_lufs;
+        assert!((jump - 12.0).abs() < 0.5, "{jump}");
+        for mut clip in [loud, quiet] {
+            let level = level_clip(&mut clip, -20.0);
+            assert_eq!(level.method, LevelMethod::Gated);
+            let l = measure(&clip).integrated_lufs;
+            assert!((l + 20.0).abs() < 0.1, "{l}");
+        }
+    }
+
+    #[test]
+    fn short_clips_are_levelled_ungated() {
+        // 300 ms: no gating block.
+        let mut clip = speech(SPEC, 0.3, 0.2, 3);
+        assert!(!measure(&clip).has_programme());
+        let level = level_clip(&mut clip, -20.0);
+        assert_eq!(level.method, LevelMethod::Ungated);
+        assert!(level.gain_db > 0.0 && level.gain_db < MAX_CLIP_GAIN_DB);
+        let after = ungated_loudness(&clip);
+        assert!((after + 20.0).abs() < 0.1, "{after}");
+    }
+
+    #[test]
+    fn near_silence_is_not_blown_up() {
+        let mut hiss = speech(SPEC, 2.0, 1e-4, 4);
+        let level = level_clip(&mut hiss, -23.0);
+        assert_eq!(level.method, LevelMethod::Untouched);
+        assert_eq!(level.gain_db, 0.0);
+        // Quiet but real speech gets at most the cap.
+        let mut faint = speech(SPEC, 2.0, 0.003, 5);
+        let level = level_clip(&mut faint, -23.0);
+        assert_eq!(level.gain_db, MAX_CLIP_GAIN_DB);
+        // Silence, and a target that is not a number.
+        let mut silent = Clip::silence(SPEC, Frames(4_800));
+        assert_eq!(
+            level_clip(&mut silent, -23.0).method,
+            LevelMethod::Untouched
+        );
+        let mut clip = speech(SPEC, 1.0, 0.5, 6);
+        let copy = clip.clone();
+        level_clip(&mut clip, f64::NAN);
+        assert_eq!(clip, copy);
+    }
+
+    /// The acceptance test: two voices 12 dB apart, levelled per clip, joined,
+    /// normalised; checked with the crate and, when installed, with ffmpeg.
+    #[test]
+    fn leveled_joined_and_normalized_bulletin_meets_the_target() {
+        for (spec, target) in [
+            (SPEC, LoudnessTarget::broadcast()),
+            (
+                AudioSpec {
+                    sample_rate: 44_100,
+                    channels: 2,
+                },
+                LoudnessTarget::podcast(),
+            ),
+        ] {
+            let mut bulletin = Clip::new(spec, vec![]);
+            for i in 0..6u64 {
+                let amp = if i % 2 == 0 { 0.5 } else { 0.5 / 3.981 };
+                let mut sentence = speech(spec, 2.0 + 0.5 * i as f64, amp, 10 + i);
+                level_clip(&mut sentence, target.integrated_lufs);
+                bulletin.append(sentence);
+                bulletin.append(pause(spec, 400));
+            }
+            let (before, after) = normalize(&mut bulletin, &target);
+            eprintln!(
+                "{spec:?}: before I {:.2} LUFS, TP {:.2} dBTP; after I {:.2} LUFS, TP {:.2} dBTP",
+                before.integrated_lufs,
+                before.true_peak_dbtp,
+                after.integrated_lufs,
+                after.true_peak_dbtp
+            );
+            assert!(
+                (after.integrated_lufs - target.integrated_lufs).abs() <= 0.5,
+                "{after}"
+            );
+            assert!(after.true_peak_dbtp <= target.true_peak_dbtp, "{after}");
+
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("bulletin.wav");
+            write_float_wav(&bulletin, &path);
+            if let Some((i, peak)) = ffmpeg_reading(&path) {
+                eprintln!("ffmpeg: I {i} LUFS, true peak {peak} dBFS");
+                assert!((i - target.integrated_lufs).abs() <= 0.5, "ffmpeg I {i}");
+                assert!(peak <= target.true_peak_dbtp, "ffmpeg peak {peak}");
+            }
+        }
+    }
+
+    #[test]
+    fn normalize_leaves_silence_alone() {
+        let mut clip = Clip::silence(SPEC, Frames(48_000));
+        let (before, after) = normalize(&mut clip, &LoudnessTarget::broadcast());
+        assert_eq!(before, after);
+        assert_eq!(clip.peak(), 0.0);
+    }
+}
