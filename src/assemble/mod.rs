@@ -6,5 +6,5 @@ mod render;
 mod spool;
 
 pub use prepare::{prepare, AssembleSettings};
-pub use render::{layout, render, Item, Placement, Rendered};
+pub use render::{layout, render, Bed, Item, Placement, Rendered};
 pub use spool::Spool;

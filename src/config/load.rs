@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::audio::{AudioSpec, LoudnessTarget, PcmEncoding, PcmFormat};
 use crate::output::{BwfSettings, CartSettings, Format, OutputSettings};
-use crate::script::{self, KindVoices, Pauses, ScriptSettings, Sounds, SplitMode};
+use crate::script::{self, BedSettings, KindVoices, Pauses, ScriptSettings, Sounds, SplitMode};
 use crate::text::Limit;
 use crate::tts::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
@@ -160,14 +160,36 @@ fn resolve(
     }
     let output = resolve_output(&bulletin)?;
     let sound = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
+    let bed_defaults = BedSettings::default();
     let sounds = Sounds {
         intro: sound(&bulletin.sounds.intro),
         outro: sound(&bulletin.sounds.outro),
         separator: sound(&bulletin.sounds.separator),
+        bed: BedSettings {
+            path: sound(&bulletin.sounds.bed),
+            lead: pause(&bulletin.sounds.bed_lead, "bed_lead", bed_defaults.lead)?,
+            duck_db: bulletin
+                .sounds
+                .bed_duck_db
+                .unwrap_or(bed_defaults.duck_db)
+                .abs()
+                .min(60.0),
+            tail: pause(&bulletin.sounds.bed_tail, "bed_tail", bed_defaults.tail)?,
+        },
     };
-    for path in [&sounds.intro, &sounds.outro, &sounds.separator]
-        .into_iter()
-        .flatten()
+    if sounds.bed.path.is_some() && bulletin.intro.is_none() {
+        return Err(
+            "[bulletin.sounds] bed plays under the spoken intro: set [bulletin] intro too".into(),
+        );
+    }
+    for path in [
+        &sounds.intro,
+        &sounds.outro,
+        &sounds.separator,
+        &sounds.bed.path,
+    ]
+    .into_iter()
+    .flatten()
     {
         if !path.is_file() {
             return Err(format!(

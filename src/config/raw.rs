@@ -58,6 +58,10 @@ pub struct RawSounds {
     pub intro: Option<String>,
     pub outro: Option<String>,
     pub separator: Option<String>,
+    pub bed: Option<String>,
+    pub bed_lead: Option<RawDuration>,
+    pub bed_duck_db: Option<f32>,
+    pub bed_tail: Option<RawDuration>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::assemble::{self, layout, render, AssembleSettings, Item, Spool};
+use crate::assemble::{self, layout, render, AssembleSettings, Bed, Item, Spool};
 use crate::audio::{Clip, Frames};
 use crate::config::{Config, Secrets};
 use crate::ingest::{self, Article, InputSpec};
@@ -168,18 +168,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let (script, mut dropped) = apply_failure_policy(script, &outcome, opts.skip_failed_articles)?;
     // Failed articles make a partial bulletin; fitting the slot is what was asked.
     let partial = !dropped.is_empty() || !skipped.is_empty();
-    let (script, too_long) = fit_duration(script, &outcome, opts.max_duration)?;
+    let (script, too_long) = fit_duration(script, &outcome, &config, opts.max_duration)?;
     dropped.extend(too_long);
     let keys: Vec<usize> = script.segments.iter().map(|s| outcome.ids[&s.id]).collect();
-    let items: Vec<Item> = script
-        .segments
-        .iter()
-        .zip(&keys)
-        .map(|(s, &key)| Item {
-            key,
-            pause_after: s.pause_after,
-        })
-        .collect();
+    let items = items_of(&script, &outcome.ids, &config.script.sounds.bed);
     let sources: Vec<SegmentSource> = keys
         .iter()
         .map(|&k| {
@@ -447,6 +439,37 @@ fn cart_for(c: &CartSettings, name: &str, created: chrono::DateTime<chrono::Loca
     }
 }
 
+/// What the renderer places, one item per segment; `ids` maps a segment to its
+/// clip in the spool.
+fn items_of(
+    script: &Script,
+    ids: &BTreeMap<String, usize>,
+    bed: &crate::script::BedSettings,
+) -> Vec<Item> {
+    script
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut item = Item::new(ids[&s.id], s.pause_after);
+            if s.bed {
+                // The bed runs under the spoken intro that follows it.
+                let under = script.segments[i + 1..]
+                    .iter()
+                    .take_while(|n| n.kind == SegmentKind::Intro)
+                    .count();
+                item.bed = Some(Bed {
+                    lead: bed.lead,
+                    under,
+                    duck_db: bed.duck_db,
+                    tail: bed.tail,
+                });
+            }
+            item
+        })
+        .collect()
+}
+
 /// At most `max` bytes, cut on a character boundary.
 fn truncate(text: &str, max: usize) -> String {
     let mut end = text.len().min(max);
@@ -462,24 +485,21 @@ fn truncate(text: &str, max: usize) -> String {
 fn fit_duration(
     script: Script,
     outcome: &Outcome,
+    config: &Config,
     max: Option<Duration>,
 ) -> Result<(Script, Vec<DroppedArticle>), Error> {
     let Some(max) = max else {
         return Ok((script, Vec::new()));
     };
     let spec = outcome.spool.spec();
+    let bed = &config.script.sounds.bed;
     let duration = |script: &Script| -> Duration {
-        let items: Vec<Item> = script
-            .segments
-            .iter()
-            .map(|s| Item {
-                key: outcome.ids[&s.id],
-                pause_after: s.pause_after,
-            })
-            .collect();
+        let items = items_of(script, &outcome.ids, bed);
         let frames = layout(&outcome.spool, &items)
-            .last()
-            .map_or(Frames(0), |p| p.end);
+            .iter()
+            .map(|p| p.end)
+            .max()
+            .unwrap_or(Frames(0));
         frames.to_duration(spec.sample_rate)
     };
     let mut script = script;
@@ -677,9 +697,14 @@ async fn synthesize(
 ) -> Result<Outcome, Error> {
     let engine = Arc::new(engine);
     let settings = Arc::new(settings);
-    let (tx, mut rx) =
-        tokio::sync::mpsc::unbounded_channel::<(usize, Result<Synthesized, SegmentFailure>)>();
-    // Bounds the clips waiting in memory to be spooled.
+    type Done = (
+        usize,
+        Result<Synthesized, SegmentFailure>,
+        tokio::sync::OwnedSemaphorePermit,
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Done>();
+    // Bounds the clips in memory, in flight or waiting to be spooled: a permit
+    // travels with each clip until it is on disk.
     let in_memory = Arc::new(tokio::sync::Semaphore::new(32));
     for (index, segment) in script.segments.iter().enumerate() {
         let (engine, settings, tx, in_memory) = (
@@ -731,8 +756,7 @@ async fn synthesize(
                 }
                 Err(failure) => Err(failure),
             };
-            let _ = tx.send((index, result));
-            drop(permit);
+            let _ = tx.send((index, result, permit));
         });
     }
     drop(tx);
@@ -763,7 +787,7 @@ async fn synthesize(
     let mut interrupted = std::pin::pin!(shutdown_signal());
     let mut done = 0;
     loop {
-        let (index, result) = tokio::select! {
+        let (index, result, _permit) = tokio::select! {
             next = rx.recv() => match next {
                 Some(n) => n,
                 None => break,

@@ -49,6 +49,12 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         let lang = crate::ingest::detect_language(&intro).as_str().to_owned();
         let voices = frame_voices(settings, "intro", &lang)?;
         let voice = voices.for_kind(SegmentKind::Intro).to_owned();
+        if let Some(path) = &settings.sounds.bed.path {
+            push_sound(&mut segments, "sound-bed", path, Duration::ZERO);
+            if let Some(bed) = segments.last_mut() {
+                bed.bed = true;
+            }
+        }
         push_chunks(
             &mut segments,
             settings,
@@ -127,6 +133,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                         text: chunk.to_owned(),
                         pause_after: settings.pauses.sentence,
                         sound: None,
+                        bed: false,
                     });
                 }
             }
@@ -233,6 +240,7 @@ fn push_sound(segments: &mut Vec<Segment>, id: &str, path: &std::path::Path, pau
         text: String::new(),
         pause_after: pause,
         sound: Some(path.to_owned()),
+        bed: false,
     });
 }
 
@@ -291,6 +299,7 @@ fn push_chunks(
             text: chunk.to_owned(),
             pause_after: settings.pauses.sentence,
             sound: None,
+            bed: false,
         });
     }
     Ok(())
@@ -450,6 +459,7 @@ mod tests {
             intro: Some("jingle.wav".into()),
             outro: Some("out.mp3".into()),
             separator: Some("sting.wav".into()),
+            bed: Default::default(),
         };
         let script = build(&[article("zh", &["一。"]), article("zh", &["二。"])], &s).unwrap();
         let ids: Vec<&str> = script.segments.iter().map(|g| g.id.as_str()).collect();

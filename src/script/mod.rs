@@ -8,4 +8,6 @@ mod settings;
 pub use attribution::{render as render_attribution, unknown_placeholder, Facts, PLACEHOLDERS};
 pub use build::{build, ScriptError};
 pub use segment::{ArticleSummary, Script, Segment, SegmentKind};
-pub use settings::{default_attribution, KindVoices, Pauses, ScriptSettings, Sounds, SplitMode};
+pub use settings::{
+    default_attribution, BedSettings, KindVoices, Pauses, ScriptSettings, Sounds, SplitMode,
+};

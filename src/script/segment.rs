@@ -46,6 +46,9 @@ pub struct Segment {
     /// The audio file of a `sound` segment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sound: Option<std::path::PathBuf>,
+    /// A `sound` that is a music bed, mixed under the spoken intro after it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub bed: bool,
 }
 
 /// What the manifest and plan say about each article.

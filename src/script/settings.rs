@@ -83,6 +83,29 @@ pub struct Sounds {
     pub outro: Option<std::path::PathBuf>,
     /// Between articles.
     pub separator: Option<std::path::PathBuf>,
+    /// A music bed under the spoken intro.
+    pub bed: BedSettings,
+}
+
+/// A music bed: played alone for `lead`, ducked by `duck_db` under the
+/// spoken intro, faded out over `tail` after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BedSettings {
+    pub path: Option<std::path::PathBuf>,
+    pub lead: Duration,
+    pub duck_db: f32,
+    pub tail: Duration,
+}
+
+impl Default for BedSettings {
+    fn default() -> BedSettings {
+        BedSettings {
+            path: None,
+            lead: Duration::from_secs(3),
+            duck_db: 18.0,
+            tail: Duration::from_millis(1500),
+        }
+    }
 }
 
 /// Attribution templates used when `voices.toml` gives none for a language.

@@ -295,17 +295,23 @@ impl Engine {
                 if let Some(pacer) = &slot.pacer {
                     pacer.wait().await;
                 }
-                slot.backend.attempt(&request).await
+                let outcome = slot
+                    .backend
+                    .attempt(&request)
+                    .await
+                    .and_then(|clip| check_plausible(clip, text, binding.speed));
+                // The clip is stored before the request slot is given up, so a
+                // run killed at any moment has at most `concurrency` requests to redo.
+                if let (Ok(clip), Some(cache), Some(key)) = (&outcome, &self.cache, &key) {
+                    if let Err(e) = cache.put(key, clip) {
+                        // A full disk must not cost the bulletin; the next run re-synthesizes.
+                        tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
+                    }
+                }
+                outcome
             };
-            let outcome = outcome.and_then(|clip| check_plausible(clip, text, binding.speed));
             match outcome {
                 Ok(clip) => {
-                    if let (Some(cache), Some(key)) = (&self.cache, &key) {
-                        if let Err(e) = cache.put(key, &clip) {
-                            // A full disk must not cost the bulletin; the next run re-synthesizes.
-                            tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
-                        }
-                    }
                     return Ok(Synthesized {
                         clip,
                         voice: voice.to_owned(),

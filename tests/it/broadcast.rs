@@ -512,3 +512,94 @@ fn max_duration_drops_the_lowest_priority_articles_whole() {
         .iter()
         .all(|s| s["article"].as_u64().is_some_and(|a| a < 2)));
 }
+
+#[test]
+fn a_music_bed_plays_under_the_spoken_intro_and_ducks_under_the_voice() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 22050,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut c = std::io::Cursor::new(Vec::new());
+    let mut w = hound::WavWriter::new(&mut c, spec).unwrap();
+    for i in 0..22050 * 20 {
+        w.write_sample(
+            ((i as f32 * 3000.0 * std::f32::consts::TAU / 22050.0).sin() * 0.3 * 32767.0) as i16,
+        )
+        .unwrap();
+    }
+    w.finalize().unwrap();
+    ws.write("bed.wav", c.into_inner());
+    ws.write(
+        "voices.toml",
+        format!(
+            "[bulletin]\nloudness = \"off\"\nintro = \"Good morning. This is the news.\"\n\
+             [bulletin.sounds]\nbed = \"bed.wav\"\nbed_lead = \"2s\"\nbed_duck_db = 20\nbed_tail = \"1s\"\n\
+             [languages]\nen = \"en\"\n[voices.en]\nbackend = \"svc\"\nvoice = \"a\"\n\
+             [backends.svc]\npreset = \"openai\"\nurl = \"{}\"\n",
+            server.url()
+        ),
+    );
+    ws.bulletin()
+        .args(["build", "-n", "b"])
+        .arg_path(&examples().join("04-en-school-meals.md"))
+        .output()
+        .success();
+    let m = manifest(&ws, "b");
+    let seg = |id: &str| {
+        m["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let (bed, intro) = (seg("sound-bed"), seg("intro"));
+    assert_eq!(bed["kind"], "sound");
+    assert_eq!(bed["start_ms"], 0);
+    assert_eq!(
+        intro["start_ms"], 2000,
+        "the voice comes in after the bed's lead-in"
+    );
+    assert_eq!(
+        bed["end_ms"].as_u64().unwrap(),
+        intro["end_ms"].as_u64().unwrap() + 1000,
+        "faded out a second after"
+    );
+    let (rate, _, s) = read_wav(&ws.path("out/b.wav"));
+    let window = |from_ms: u64, to_ms: u64| &s[(from_ms * 48) as usize..(to_ms * 48) as usize];
+    let lead = window(500, 1500);
+    assert_eq!(dominant_hz(lead, rate), 3000.0, "the bed alone first");
+    assert!(
+        (rms(lead) - 0.3 / 2f32.sqrt()).abs() < 0.02,
+        "at full level: {}",
+        rms(lead)
+    );
+    let (is, ie) = (
+        intro["start_ms"].as_u64().unwrap(),
+        intro["end_ms"].as_u64().unwrap(),
+    );
+    let under = window(is + 300, ie - 300);
+    assert_eq!(
+        dominant_hz(under, rate),
+        tone_hz(intro["text"].as_str().unwrap()),
+        "the voice on top"
+    );
+    let bed_level = crate::listen::goertzel(under, rate, 3000.0).sqrt();
+    let lead_level = crate::listen::goertzel(lead, rate, 3000.0).sqrt();
+    let duck_db = 20.0 * (bed_level / lead_level).log10();
+    assert!((duck_db + 20.0).abs() < 1.0, "ducked by {duck_db:.1} dB");
+    let title = seg("a1-title");
+    let after = window(
+        title["start_ms"].as_u64().unwrap(),
+        title["end_ms"].as_u64().unwrap(),
+    );
+    assert!(
+        crate::listen::goertzel(after, rate, 3000.0).sqrt() < lead_level / 1000.0,
+        "no bed under the articles"
+    );
+}
