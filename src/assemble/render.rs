@@ -276,6 +276,17 @@ mod tests {
     use super::*;
     use crate::audio::Clip;
 
+    /// Renders without normalization; returns the report and every sample.
+    fn render_all(spool: &mut Spool, items: &[Item]) -> (Rendered, Vec<f32>) {
+        let mut samples = Vec::new();
+        let r = render(spool, items, None, &mut |x| {
+            samples.extend_from_slice(x);
+            Ok(())
+        })
+        .unwrap();
+        (r, samples)
+    }
+
     const SPEC: AudioSpec = AudioSpec {
         sample_rate: 1000,
         channels: 1,
@@ -300,12 +311,7 @@ mod tests {
             Item::new(1, Duration::from_millis(40)),
             Item::new(2, Duration::from_millis(900)),
         ];
-        let mut s = Vec::new();
-        let r = render(&mut spool, &items, None, &mut |x| {
-            s.extend_from_slice(x);
-            Ok(())
-        })
-        .unwrap();
+        let (r, s) = render_all(&mut spool, &items);
         let spans: Vec<(u64, u64)> = r.timeline.iter().map(|p| (p.start.0, p.end.0)).collect();
         assert_eq!(spans, vec![(0, 100), (350, 400), (440, 450)]);
         assert_eq!(s.len(), 450, "no trailing pause after the last item");
@@ -345,12 +351,7 @@ mod tests {
             Item::new(1, Duration::from_millis(2000)),
             Item::new(2, Duration::ZERO),
         ];
-        let mut s = Vec::new();
-        let r = render(&mut spool, &items, None, &mut |x| {
-            s.extend_from_slice(x);
-            Ok(())
-        })
-        .unwrap();
+        let (r, s) = render_all(&mut spool, &items);
         let spans: Vec<(u64, u64)> = r.timeline.iter().map(|p| (p.start.0, p.end.0)).collect();
         assert_eq!(spans, vec![(0, 5000), (2000, 4000), (6000, 7000)]);
         assert!((s[1000] - 0.1).abs() < 1e-6, "full bed alone: {}", s[1000]);

@@ -41,6 +41,14 @@ fn quiet_server() -> FakeTts {
     }))
 }
 
+/// One English voice on an OpenAI-compatible server, with `[bulletin]` lines `bulletin`.
+fn one_voice_config(url: &str, bulletin: &str) -> String {
+    format!(
+        "[bulletin]\n{bulletin}\n[languages]\nen = \"en\"\nzh = \"en\"\n[voices.en]\nbackend = \"svc\"\nvoice = \"a\"\n\
+         [backends.svc]\npreset = \"openai\"\nurl = \"{url}\"\n"
+    )
+}
+
 fn manifest(ws: &Workspace, name: &str) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(ws.path(&format!("out/{name}.json"))).unwrap()).unwrap()
 }
@@ -187,13 +195,11 @@ fn broadcast_wave_carries_bext_loudness_and_a_cart_chunk_that_expires() {
     let ws = Workspace::new();
     ws.write(
         "voices.toml",
-        format!(
-            "[bulletin]\nbits = 24\nchannels = 2\nsample_rate = 44100\n\
+        one_voice_config(
+            &server.url(),
+            "bits = 24\nchannels = 2\nsample_rate = 44100\n\
              [bulletin.bwf]\ndescription = \"Morning news\"\noriginator = \"Radio Harbour\"\n\
-             [bulletin.cart]\ntitle = \"NEWS 0600\"\ncategory = \"NEWS\"\nvalid_for = \"2h\"\n\
-             [languages]\nen = \"en\"\n[voices.en]\nbackend = \"svc\"\nvoice = \"a\"\n\
-             [backends.svc]\npreset = \"openai\"\nurl = \"{}\"\n",
-            server.url()
+             [bulletin.cart]\ntitle = \"NEWS 0600\"\ncategory = \"NEWS\"\nvalid_for = \"2h\"",
         ),
     );
     ws.bulletin()
@@ -359,11 +365,9 @@ fn station_sounds_sit_in_the_timeline_and_per_article_files_are_levelled() {
     ws.write("sounds/sting.wav", jingle(2800.0, 0.5));
     ws.write(
         "voices.toml",
-        format!(
-            "[bulletin]\nloudness = \"off\"\n[bulletin.sounds]\nintro = \"sounds/intro.wav\"\nseparator = \"sounds/sting.wav\"\n\
-             [languages]\nen = \"en\"\nzh = \"en\"\n[voices.en]\nbackend = \"svc\"\nvoice = \"a\"\n\
-             [backends.svc]\npreset = \"openai\"\nurl = \"{}\"\n",
-            server.url()
+        one_voice_config(
+            &server.url(),
+            "loudness = \"off\"\n[bulletin.sounds]\nintro = \"sounds/intro.wav\"\nseparator = \"sounds/sting.wav\"",
         ),
     );
     let inputs = [
@@ -535,12 +539,10 @@ fn a_music_bed_plays_under_the_spoken_intro_and_ducks_under_the_voice() {
     ws.write("bed.wav", c.into_inner());
     ws.write(
         "voices.toml",
-        format!(
-            "[bulletin]\nloudness = \"off\"\nintro = \"Good morning. This is the news.\"\n\
-             [bulletin.sounds]\nbed = \"bed.wav\"\nbed_lead = \"2s\"\nbed_duck_db = 20\nbed_tail = \"1s\"\n\
-             [languages]\nen = \"en\"\n[voices.en]\nbackend = \"svc\"\nvoice = \"a\"\n\
-             [backends.svc]\npreset = \"openai\"\nurl = \"{}\"\n",
-            server.url()
+        one_voice_config(
+            &server.url(),
+            "loudness = \"off\"\nintro = \"Good morning. This is the news.\"\n\
+             [bulletin.sounds]\nbed = \"bed.wav\"\nbed_lead = \"2s\"\nbed_duck_db = 20\nbed_tail = \"1s\"",
         ),
     );
     ws.bulletin()
