@@ -79,6 +79,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Review the pronunciation lexicon against the day's articles.
+    Lexicon {
+        #[command(subcommand)]
+        action: LexiconAction,
+    },
     /// Inspect or prune the clip cache.
     Cache {
         #[command(subcommand)]
@@ -95,6 +100,15 @@ enum Command {
         /// Ask each backend to speak a short phrase and report ok/fail, latency and sample rate.
         #[arg(long)]
         check: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LexiconAction {
+    /// List words that look like names or abbreviations and that the lexicon does not cover.
+    Check {
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -198,6 +212,18 @@ fn run(cli: Cli) -> u8 {
                 } else {
                     exit_codes::SUCCESS
                 }
+            })
+        }
+        Command::Lexicon {
+            action: LexiconAction::Check { common },
+        } => {
+            let opts = run::LexiconCheckOptions {
+                inputs: common.inputs(),
+                voices: common.config,
+            };
+            run::lexicon_check(&opts).map(|text| {
+                print_stdout(&text);
+                exit_codes::SUCCESS
             })
         }
         Command::Cache { action, cache_dir } => run::cache::cache_at(cache_dir).and_then(|cache| {

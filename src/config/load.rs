@@ -8,12 +8,16 @@ use std::time::Duration;
 
 use crate::audio::{AudioSpec, LoudnessTarget, PcmEncoding, PcmFormat};
 use crate::output::{BwfSettings, CartSettings, Format, OutputSettings};
-use crate::script::{self, BedSettings, KindVoices, Pauses, ScriptSettings, Sounds, SplitMode};
+use crate::script::{
+    self, BedSettings, KindVoices, MixedLanguage, Pauses, ScriptSettings, Sounds, SplitMode,
+};
+use crate::text::Lexicon;
 use crate::text::Limit;
 use crate::tts::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
     JsonTemplate, RetryPolicy, Template, TemplateError, Transport, VoiceBinding,
 };
+use std::sync::Arc;
 
 use crate::tts::ResponseSpec;
 
@@ -159,6 +163,16 @@ fn resolve(
         ));
     }
     let output = resolve_output(&bulletin)?;
+    let lexicon = resolve_lexicon(&bulletin.lexicon, base)?;
+    let mixed_language = match bulletin.mixed_language.as_deref() {
+        None | Some("voice") => MixedLanguage::Voice,
+        Some("switch") => MixedLanguage::Switch,
+        Some(other) => {
+            return Err(format!(
+                "[bulletin] mixed_language = \"{other}\": use \"voice\" or \"switch\""
+            ))
+        }
+    };
     let sound = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
     let bed_defaults = BedSettings::default();
     let sounds = Sounds {
@@ -305,11 +319,40 @@ fn resolve(
             intro: bulletin.intro,
             outro: bulletin.outro,
             sounds,
+            lexicon,
+            mixed_language,
         },
         backends,
         voices,
         output,
     })
+}
+
+/// Loads the lexicon files (TOML, or W3C PLS by their `.pls` extension), later ones winning.
+fn resolve_lexicon(
+    value: &Option<toml::Value>,
+    base: &Path,
+) -> Result<Option<Arc<Lexicon>>, String> {
+    let paths: Vec<String> = match value {
+        None => return Ok(None),
+        Some(toml::Value::String(p)) => vec![p.clone()],
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or("[bulletin] lexicon: a list of file names")
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("[bulletin] lexicon must be a file name or a list of them".into()),
+    };
+    let mut lexicon = Lexicon::default();
+    for p in paths {
+        let loaded =
+            Lexicon::load(base.join(&p)).map_err(|e| format!("[bulletin] lexicon: {e}"))?;
+        lexicon.extend(loaded);
+    }
+    Ok(Some(Arc::new(lexicon)))
 }
 
 fn resolve_output(bulletin: &super::raw::RawBulletin) -> Result<OutputSettings, String> {

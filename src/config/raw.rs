@@ -26,6 +26,10 @@ pub struct RawBulletin {
     pub attribution: BTreeMap<String, String>,
     pub channels: Option<u16>,
     pub bits: Option<u16>,
+    /// A pronunciation lexicon (`.toml` or W3C `.pls`), or several.
+    pub lexicon: Option<toml::Value>,
+    /// "voice" (default) or "switch".
+    pub mixed_language: Option<String>,
     /// "broadcast", "podcast", "off", or { integrated = -23, true_peak = -1 }.
     pub loudness: Option<toml::Value>,
     pub formats: Option<Vec<String>>,

@@ -89,7 +89,10 @@ pub struct SegmentEntry {
     /// The backend that spoke.
     pub backend: String,
     pub lang: String,
+    /// Exactly the text sent to the backend (the spoken form).
     pub text: String,
+    /// The article's own words that `text` speaks.
+    pub source_text: String,
     pub start_ms: u64,
     pub end_ms: u64,
     pub pause_after_ms: u64,
@@ -142,6 +145,7 @@ impl Manifest {
                     backend: source.map(|s| s.backend.clone()).unwrap_or_default(),
                     lang: seg.lang.clone(),
                     text: seg.text.clone(),
+                    source_text: seg.source_text.clone(),
                     start_ms: ms(place.start),
                     end_ms: ms(place.end),
                     pause_after_ms: seg.pause_after.as_millis() as u64,

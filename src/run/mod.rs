@@ -4,6 +4,7 @@
 mod build;
 pub mod cache;
 mod error;
+mod lexicon;
 mod plan;
 mod voices;
 
@@ -12,5 +13,6 @@ pub use build::{
     DroppedArticle, SkippedInput,
 };
 pub use error::{Error, FailedSegment, SynthesisFailures};
+pub use lexicon::{check as lexicon_check, LexiconCheckOptions};
 pub use plan::{plan, PlanOptions};
 pub use voices::{voices, VoicesOptions};

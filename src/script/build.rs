@@ -8,7 +8,7 @@ use crate::text::{self, Limit};
 
 use super::attribution::{self, Facts};
 use super::segment::{ArticleSummary, Script, Segment, SegmentKind};
-use super::settings::{KindVoices, ScriptSettings, SplitMode};
+use super::settings::{KindVoices, MixedLanguage, ScriptSettings, SplitMode};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ScriptError {
@@ -116,28 +116,20 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                 SplitMode::Sentence => text::sentences(&paragraph),
                 SplitMode::Paragraph => vec![paragraph.as_str()],
             };
-            let mut s = 0;
-            for piece in pieces {
-                for chunk in text::split_to_limit(piece, limit_of(settings, body_voice)?) {
-                    let chunk = chunk.trim();
-                    if !speakable(chunk) {
-                        continue;
-                    }
-                    s += 1;
-                    segments.push(Segment {
-                        id: format!("a{n}-p{}-s{s}", p + 1),
-                        kind: SegmentKind::Body,
-                        article: Some(index),
-                        voice: body_voice.to_owned(),
-                        lang: lang.clone(),
-                        text: chunk.to_owned(),
-                        pause_after: settings.pauses.sentence,
-                        sound: None,
-                        bed: false,
-                    });
-                }
+            let mut pushed = 0;
+            for (s, piece) in pieces.into_iter().filter(|p| speakable(p)).enumerate() {
+                pushed += push_chunks(
+                    &mut segments,
+                    settings,
+                    &format!("a{n}-p{}-s{}", p + 1, s + 1),
+                    SegmentKind::Body,
+                    Some(index),
+                    body_voice,
+                    &lang,
+                    piece,
+                )?;
             }
-            if s > 0 {
+            if pushed > 0 {
                 set_last_pause(&mut segments, settings.pauses.paragraph);
             }
         }
@@ -238,6 +230,7 @@ fn push_sound(segments: &mut Vec<Segment>, id: &str, path: &std::path::Path, pau
         voice: String::new(),
         lang: String::new(),
         text: String::new(),
+        source_text: String::new(),
         pause_after: pause,
         sound: Some(path.to_owned()),
         bed: false,
@@ -266,8 +259,10 @@ fn limit_of(settings: &ScriptSettings, voice: &str) -> Result<Limit, ScriptError
         .ok_or_else(|| ScriptError::UnknownVoice(voice.to_owned()))
 }
 
-/// Pushes `text` as one segment, or several when it exceeds the voice's limit
-/// (a very long title or attribution).
+/// Pushes the spoken form of `text` (lexicon, then the language's number,
+/// date and abbreviation rules) as one segment, or several when it exceeds the
+/// voice's limit, or, with `mixed_language = "switch"`, when it holds runs of
+/// another language. Returns how many segments were pushed.
 #[allow(clippy::too_many_arguments)]
 fn push_chunks(
     segments: &mut Vec<Segment>,
@@ -278,14 +273,45 @@ fn push_chunks(
     voice: &str,
     lang: &str,
     text: &str,
-) -> Result<(), ScriptError> {
-    let chunks: Vec<&str> = text::split_to_limit(text, limit_of(settings, voice)?)
-        .into_iter()
-        .map(str::trim)
-        .filter(|c| speakable(c))
-        .collect();
-    let many = chunks.len() > 1;
-    for (i, chunk) in chunks.into_iter().enumerate() {
+) -> Result<usize, ScriptError> {
+    let source = text.trim();
+    let spoken = text::speakable(source, lang, settings.lexicon.as_deref());
+    let mut pieces: Vec<(String, String, String)> = Vec::new(); // (text, voice, lang)
+    for chunk in text::split_to_limit(&spoken, limit_of(settings, voice)?) {
+        let chunk = chunk.trim();
+        if !speakable(chunk) {
+            continue;
+        }
+        let runs = match settings.mixed_language {
+            MixedLanguage::Switch => text::language_runs(chunk, lang),
+            MixedLanguage::Voice => Vec::new(),
+        };
+        if runs.len() <= 1 {
+            pieces.push((chunk.to_owned(), voice.to_owned(), lang.to_owned()));
+            continue;
+        }
+        for (run_lang, range) in runs {
+            let run = chunk[range].trim();
+            if !speakable(run) {
+                continue;
+            }
+            // A run in a language with no voice stays with the sentence's voice.
+            let (run_voice, run_lang) = match settings.languages.get(&run_lang) {
+                Some(v) if run_lang != lang => (v.for_kind(kind).to_owned(), run_lang),
+                _ => (voice.to_owned(), lang.to_owned()),
+            };
+            // A run of another language must fit its own voice's limit too.
+            for part in text::split_to_limit(run, limit_of(settings, &run_voice)?) {
+                let part = part.trim();
+                if speakable(part) {
+                    pieces.push((part.to_owned(), run_voice.clone(), run_lang.clone()));
+                }
+            }
+        }
+    }
+    let many = pieces.len() > 1;
+    let count = pieces.len();
+    for (i, (chunk, voice, lang)) in pieces.into_iter().enumerate() {
         segments.push(Segment {
             id: if many {
                 format!("{id}-{}", i + 1)
@@ -294,15 +320,16 @@ fn push_chunks(
             },
             kind,
             article,
-            voice: voice.to_owned(),
-            lang: lang.to_owned(),
-            text: chunk.to_owned(),
+            voice,
+            lang,
+            text: chunk,
+            source_text: source.to_owned(),
             pause_after: settings.pauses.sentence,
             sound: None,
             bed: false,
         });
     }
-    Ok(())
+    Ok(count)
 }
 
 fn set_last_pause(segments: &mut [Segment], pause: Duration) {
@@ -366,6 +393,8 @@ mod tests {
             intro: None,
             outro: None,
             sounds: Default::default(),
+            lexicon: None,
+            mixed_language: MixedLanguage::Voice,
         }
     }
 

@@ -9,5 +9,6 @@ pub use attribution::{render as render_attribution, unknown_placeholder, Facts, 
 pub use build::{build, ScriptError};
 pub use segment::{ArticleSummary, Script, Segment, SegmentKind};
 pub use settings::{
-    default_attribution, BedSettings, KindVoices, Pauses, ScriptSettings, Sounds, SplitMode,
+    default_attribution, BedSettings, KindVoices, MixedLanguage, Pauses, ScriptSettings, Sounds,
+    SplitMode,
 };

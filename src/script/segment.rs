@@ -39,8 +39,10 @@ pub struct Segment {
     pub article: Option<usize>,
     pub voice: String,
     pub lang: String,
-    /// Exactly the text sent to the backend.
+    /// Exactly the text sent to the backend: the speakable form.
     pub text: String,
+    /// The text as written in the article, of which `text` is the spoken form.
+    pub source_text: String,
     #[serde(rename = "pause_after_ms", serialize_with = "as_millis")]
     pub pause_after: Duration,
     /// The audio file of a `sound` segment.

@@ -59,7 +59,7 @@ impl KindVoices {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ScriptSettings {
     pub split: SplitMode,
     pub pauses: Pauses,
@@ -72,6 +72,20 @@ pub struct ScriptSettings {
     pub intro: Option<String>,
     pub outro: Option<String>,
     pub sounds: Sounds,
+    /// The newsroom's pronunciation lexicon, applied before the number rules.
+    pub lexicon: Option<std::sync::Arc<crate::text::Lexicon>>,
+    pub mixed_language: MixedLanguage,
+}
+
+/// What to do with a run of another language inside a sentence (English
+/// words in a Chinese article).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MixedLanguage {
+    /// Leave it to the sentence's voice.
+    #[default]
+    Voice,
+    /// Speak it with that language's voice, as a segment of its own.
+    Switch,
 }
 
 /// Station sounds from `[bulletin.sounds]`.

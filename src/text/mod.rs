@@ -9,11 +9,15 @@
 
 mod abbreviations;
 mod chars;
+pub mod lexicon;
 mod limit;
+pub mod normalize;
 mod sentences;
 mod split;
 
+pub use lexicon::{Lexicon, LexiconError};
 pub use limit::Limit;
+pub use normalize::{language_runs, review_candidates, speakable};
 pub use sentences::sentences;
 pub use split::split_to_limit;
 

@@ -12,3 +12,4 @@ mod listen;
 mod piper;
 mod presets;
 mod resilience;
+mod speakable;

@@ -1,0 +1,102 @@
+//! text: speakable English — the rules in the order they run. Phone
+//! numbers, dates and times first (they contain other shapes), then money,
+//! percentages, units and ranges, then the numbers left, and abbreviations
+//! last: they are the only rules not keyed on digits, so nothing after them
+//! can make new work for them, and a second pass changes nothing.
+
+use super::super::chars::is_terminator;
+use super::{codes, en_abbreviations, en_dates, en_quantities, fold, money, percent, units};
+
+/// A rule: text in, text out, changed only where it applies.
+type Rule = for<'a> fn(&'a str) -> std::borrow::Cow<'a, str>;
+
+const RULES: &[Rule] = &[
+    fold::fold_width,
+    codes::en,
+    en_dates::iso_dates,
+    en_dates::clock_times,
+    en_dates::month_dates,
+    en_dates::slash_dates,
+    money::en,
+    percent::en,
+    units::en,
+    en_dates::decades,
+    en_quantities::ranges,
+    en_quantities::ordinals,
+    en_quantities::fractions,
+    en_dates::years,
+    en_quantities::signs,
+    en_quantities::split_letters_digits,
+    en_quantities::cardinals,
+    en_abbreviations::expand,
+    units::en_symbols,
+];
+
+/// One sentence of English, as a newsreader says it. A sentence that began
+/// with a number, a symbol or a capital begins with a capital once it is
+/// words (`$5 was enough.` → `Five dollars was enough.`, `No. 7` → `Number
+/// seven`), so it still reads as a sentence start.
+pub(super) fn sentence(text: &str) -> String {
+    let mut out = text.to_owned();
+    for rule in RULES {
+        if let std::borrow::Cow::Owned(changed) = rule(&out) {
+            out = changed;
+        }
+    }
+    let first = |s: &str| {
+        s.char_indices()
+            .find(|(_, c)| c.is_alphanumeric() || is_sign(*c))
+    };
+    let began_lowercase = first(text).is_some_and(|(_, c)| c.is_lowercase());
+    // After `…` the word is no sentence start: a capital would make one.
+    let marks_before = first(text).is_some_and(|(i, _)| text[..i].contains(is_terminator));
+    if !began_lowercase && !marks_before {
+        if let Some((i, c)) = first(&out).filter(|(_, c)| c.is_lowercase()) {
+            let upper: String = c.to_uppercase().collect();
+            out.replace_range(i..i + c.len_utf8(), &upper);
+        }
+    }
+    out
+}
+
+/// Signs that rules turn into words.
+fn is_sign(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '£' | '€' | '¥' | '₹' | '₩' | '#' | '+' | '−' | '-' | '%' | '℃' | '℉'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_sentences() {
+        let cases = [
+            (
+                "Capt. Maria Gomez, who has piloted ferries in the harbour since 2009, said so.",
+                "Captain Maria Gomez, who has piloted ferries in the harbour since two thousand nine, said so.",
+            ),
+            (
+                "The boat will run every 20 minutes.",
+                "The boat will run every twenty minutes.",
+            ),
+            (
+                "$5 was enough.",
+                "Five dollars was enough.",
+            ),
+            (
+                "“$5 was enough,” he said.",
+                "“Five dollars was enough,” he said.",
+            ),
+            (
+                "5 people came.",
+                "Five people came.",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sentence(text), want, "{text}");
+        }
+    }
+}
