@@ -44,7 +44,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         .intro
         .as_deref()
         .map(clean)
-        .filter(|t| speakable(t))
+        .filter(|t| has_words(t))
     {
         let lang = crate::ingest::detect_language(&intro).as_str().to_owned();
         let voices = frame_voices(settings, "intro", &lang)?;
@@ -117,7 +117,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                 SplitMode::Paragraph => vec![paragraph.as_str()],
             };
             let mut pushed = 0;
-            for (s, piece) in pieces.into_iter().filter(|p| speakable(p)).enumerate() {
+            for (s, piece) in pieces.into_iter().filter(|p| has_words(p)).enumerate() {
                 pushed += push_chunks(
                     &mut segments,
                     settings,
@@ -191,7 +191,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         .outro
         .as_deref()
         .map(clean)
-        .filter(|t| speakable(t))
+        .filter(|t| has_words(t))
     {
         let lang = crate::ingest::detect_language(&outro).as_str().to_owned();
         let voices = frame_voices(settings, "outro", &lang)?;
@@ -279,7 +279,7 @@ fn push_chunks(
     let mut pieces: Vec<(String, String, String)> = Vec::new(); // (text, voice, lang)
     for chunk in text::split_to_limit(&spoken, limit_of(settings, voice)?) {
         let chunk = chunk.trim();
-        if !speakable(chunk) {
+        if !has_words(chunk) {
             continue;
         }
         let runs = match settings.mixed_language {
@@ -292,7 +292,7 @@ fn push_chunks(
         }
         for (run_lang, range) in runs {
             let run = chunk[range].trim();
-            if !speakable(run) {
+            if !has_words(run) {
                 continue;
             }
             // A run in a language with no voice stays with the sentence's voice.
@@ -303,7 +303,7 @@ fn push_chunks(
             // A run of another language must fit its own voice's limit too.
             for part in text::split_to_limit(run, limit_of(settings, &run_voice)?) {
                 let part = part.trim();
-                if speakable(part) {
+                if has_words(part) {
                     pieces.push((part.to_owned(), run_voice.clone(), run_lang.clone()));
                 }
             }
@@ -345,7 +345,7 @@ fn clean(text: &str) -> String {
 
 /// Whether a backend can say anything for `text`: pure punctuation would come
 /// back as silence, which is a failure, not a pause.
-fn speakable(text: &str) -> bool {
+fn has_words(text: &str) -> bool {
     text.chars().any(char::is_alphanumeric)
 }
 
@@ -538,6 +538,6 @@ mod tests {
     fn punctuation_only_pieces_are_not_sent() {
         let s = settings(SplitMode::Sentence, 100);
         let script = build(&[article("zh", &["正文。……", "——"])], &s).unwrap();
-        assert!(script.segments.iter().all(|g| speakable(&g.text)));
+        assert!(script.segments.iter().all(|g| has_words(&g.text)));
     }
 }

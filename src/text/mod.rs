@@ -1,11 +1,14 @@
-//! text: speakable text, between ingest and script. For now: cutting text
-//! into sentences and into pieces that fit a backend's request limit.
+//! text: speakable text, between ingest and script: sentences, request-size
+//! chunks, and the spoken form of each (numbers, dates, lexicon).
 //!
 //! - `limit`: a backend's request limit ([`Limit`]).
 //! - `sentences`: where sentences end ([`sentences`]).
 //! - `abbreviations`: where an English `.` does not end one.
 //! - `split`: packing sentences into limited chunks ([`split_to_limit`]).
 //! - `chars`: character classes the above share.
+//! - `normalize`: the spoken form of a text ([`speakable`]): numbers, dates,
+//!   money, units, abbreviations, per language.
+//! - `lexicon`: the newsroom's pronunciation lexicon ([`Lexicon`]).
 
 mod abbreviations;
 mod chars;
