@@ -54,7 +54,7 @@ impl From<PathBuf> for InputSpec {
 
 /// Reads every input, in order. A folder contributes its article files
 /// (`.txt`, `.md`, `.text`; not hidden; not in subfolders), sorted by file
-/// name. Files over [`MAX_ARTICLE_BYTES`] are refused before they are read.
+/// name with numbers in numeric order (`2.txt` before `10.txt`). Files over [`MAX_ARTICLE_BYTES`] are refused before they are read.
 /// Stdin is read once: a second `-` gets no bytes (and fails as empty).
 pub fn collect(inputs: &[InputSpec]) -> Result<Vec<Document>, IngestError> {
     collect_from(inputs, &mut io::stdin().lock())
@@ -111,8 +111,53 @@ fn article_files(dir: &Path, origin: &str) -> Result<Vec<PathBuf>, IngestError> 
             files.push(path);
         }
     }
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    files.sort_by(|a, b| {
+        let name = |p: &PathBuf| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        natural_cmp(&name(a), &name(b))
+    });
     Ok(files)
+}
+
+/// Orders names as a person numbering files expects: runs of digits compare
+/// as numbers (`2.txt` before `10.txt`), everything else byte by byte.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (ra, rb) = (run(a), run(b));
+                let trim = |d: &[u8]| {
+                    let zeros = d.iter().take_while(|&&c| c == b'0').count();
+                    d[zeros..].to_vec()
+                };
+                let (da, db) = (trim(&a[..ra]), trim(&b[..rb]));
+                let by_value = da.len().cmp(&db.len()).then_with(|| da.cmp(&db));
+                // Equal values: fewer leading zeros first, so the order is total.
+                let order = by_value.then_with(|| ra.cmp(&rb));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                a = &a[ra..];
+                b = &b[rb..];
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
 }
 
 fn read_file(path: &Path) -> Result<Document, IngestError> {
@@ -162,6 +207,32 @@ fn io_error(origin: &str, error: io::Error) -> IngestError {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn folder_order_reads_numbers_as_numbers() {
+        let mut names = vec![
+            "10-sport.txt",
+            "2-weather.txt",
+            "1-lead.txt",
+            "02-b.txt",
+            "b.txt",
+            "a10.md",
+            "a9.md",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            vec![
+                "1-lead.txt",
+                "2-weather.txt",
+                "02-b.txt",
+                "10-sport.txt",
+                "a9.md",
+                "a10.md",
+                "b.txt"
+            ]
+        );
+    }
 
     /// A fresh folder under the system temp dir, removed on drop.
     struct TempDir(PathBuf);
