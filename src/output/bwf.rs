@@ -433,7 +433,7 @@ fn header(
 }
 
 /// Float samples to little-endian PCM, clamped to full scale (scaled by 2^(bits-1) - 1
-/// and rounded, as `write_wav16` does), with optional TPDF dither.
+/// and rounded), with optional TPDF dither.
 struct Encoder {
     bits: u16,
     dither: Option<u64>,

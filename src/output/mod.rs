@@ -8,7 +8,6 @@ mod manifest;
 mod mp3;
 mod settings;
 mod vtt;
-mod wav;
 
 pub use atomic::{commit_all, stage, stage_seekable, Staged};
 pub use bwf::{patch_bext_loudness, write_bwf, Bext, BwfWriter, Cart, CartTimer, WavFormat};
@@ -20,4 +19,3 @@ pub use manifest::{
 pub use mp3::{write_mp3, Chapter, Mp3Format, Mp3Tags};
 pub use settings::{BwfSettings, CartSettings, Format, OutputSettings};
 pub use vtt::{render as render_vtt, Cue};
-pub use wav::write_wav16;

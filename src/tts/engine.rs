@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::Semaphore;
 
 use crate::audio::Clip;
 
@@ -112,14 +112,6 @@ impl fmt::Display for SegmentFailure {
 }
 
 impl std::error::Error for SegmentFailure {}
-
-/// One unit of work for `synthesize_all`.
-#[derive(Debug, Clone)]
-pub struct Job {
-    pub index: usize,
-    pub voice: String,
-    pub text: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -340,25 +332,6 @@ impl Engine {
                 }
             }
         }
-    }
-
-    /// Starts every job at once (each backend's semaphore does the pacing) and
-    /// hands results back as they finish; the receiver puts them in order.
-    pub fn synthesize_all(
-        self: &Arc<Self>,
-        jobs: Vec<Job>,
-    ) -> mpsc::UnboundedReceiver<(usize, Result<Synthesized, SegmentFailure>)> {
-        let (tx, rx) = mpsc::unbounded_channel();
-        for job in jobs {
-            let engine = Arc::clone(self);
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let result = engine.synthesize(&job.voice, &job.text).await;
-                // The receiver is gone only when the run is being abandoned.
-                let _ = tx.send((job.index, result));
-            });
-        }
-        rx
     }
 }
 

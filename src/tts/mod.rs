@@ -14,7 +14,7 @@ mod template;
 pub use attempt::AttemptError;
 pub use backend::Backend;
 pub use cache::{CacheStats, ClipCache, ClipKey};
-pub use engine::{Engine, EngineError, Job, SegmentFailure, Synthesized, VoiceBinding};
+pub use engine::{Engine, EngineError, SegmentFailure, Synthesized, VoiceBinding};
 pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use spec::{

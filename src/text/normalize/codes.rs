@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+use super::pattern::cow_step;
+
 use super::en_numbers;
 use super::pattern::{get, pattern, B};
 use super::zh_numbers::{digits, Digits};
@@ -67,15 +69,15 @@ pub(super) fn zh(text: &str) -> Cow<'_, str> {
             zh_code(get(caps, "num"))
         )
     });
-    let text = replace_cow(text, |t| {
+    let text = cow_step(text, |t| {
         shaped.replace_all(t, |caps: &regex::Captures<'_>| zh_code(get(caps, "num")))
     });
-    let text = replace_cow(text, |t| {
+    let text = cow_step(text, |t| {
         after.replace_all(t, |caps: &regex::Captures<'_>| {
             format!("{}{}", zh_code(get(caps, "num")), get(caps, "ctx"))
         })
     });
-    replace_cow(text, |t| {
+    cow_step(text, |t| {
         train.replace_all(t, |caps: &regex::Captures<'_>| {
             format!("{}{}次", get(caps, "l"), zh_code(get(caps, "num")))
         })
@@ -93,7 +95,7 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
         r"{B}(?P<ctx>(?i:call|dial|phone|telephone|hotline|fax|tel\.?|text)(?:\s+(?:us|them|him|her|on|at))?)(?P<sep>\s*:?\s*)(?P<num>\+?[0-9]{{3,}}(?:[ .-][0-9]+)*){B}"
     );
     let text = shaped.replace_all(text, |caps: &regex::Captures<'_>| en_code(get(caps, "num")));
-    replace_cow(text, |t| {
+    cow_step(text, |t| {
         context.replace_all(t, |caps: &regex::Captures<'_>| {
             format!(
                 "{}{}{}",
@@ -103,14 +105,6 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
             )
         })
     })
-}
-
-/// Runs `step` on `text`, keeping it borrowed when neither changes it.
-fn replace_cow<'a>(text: Cow<'a, str>, step: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
-    match text {
-        Cow::Borrowed(t) => step(t),
-        Cow::Owned(t) => Cow::Owned(step(&t).into_owned()),
-    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+use super::pattern::cow_step;
+
 use super::en_numbers::{cardinal, decade, ordinal, year};
 use super::pattern::{
     at_sentence_end, end, get, in_range, pattern, replace_numbers, start, whole, B,
@@ -252,14 +254,6 @@ pub(super) fn years(text: &str) -> Cow<'_, str> {
         }
         format!("{w}{}", year(y))
     })
-}
-
-/// Runs `step` on `text`, keeping it borrowed when neither changes it.
-fn cow_step<'a>(text: Cow<'a, str>, step: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
-    match text {
-        Cow::Borrowed(t) => step(t),
-        Cow::Owned(t) => Cow::Owned(step(&t).into_owned()),
-    }
 }
 
 #[cfg(test)]

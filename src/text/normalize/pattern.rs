@@ -150,6 +150,17 @@ pub(super) fn in_range(digits: &str, lo: u32, hi: u32) -> Option<u32> {
     digits.parse::<u32>().ok().filter(|n| (lo..=hi).contains(n))
 }
 
+/// Runs `step` on `text`, keeping it borrowed when neither changes it.
+pub(super) fn cow_step<'a>(
+    text: Cow<'a, str>,
+    step: impl Fn(&str) -> Cow<'_, str>,
+) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(t) => step(t),
+        Cow::Owned(t) => Cow::Owned(step(&t).into_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
