@@ -1,10 +1,8 @@
 //! assemble: prepared clips and pauses → the finished programme and its
 //! timeline, streamed through a spool on disk.
 
-mod prepare;
 mod render;
 mod spool;
 
-pub use prepare::{prepare, AssembleSettings};
 pub use render::{layout, render, Bed, Item, Placement, Rendered};
 pub use spool::Spool;

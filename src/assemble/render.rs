@@ -19,6 +19,10 @@ pub struct Item {
     /// Set for a music bed: mixed under the items that follow it instead of
     /// placed before them.
     pub bed: Option<Bed>,
+    /// The least sound this item may hold: a spoken segment's plausible
+    /// minimum. Synthesis guarantees it; rendering checks it as an invariant,
+    /// so a zero-length segment can never reach air.
+    pub min_frames: Frames,
 }
 
 /// How a music bed plays: alone at full level for `lead`, ducked by
@@ -37,8 +41,28 @@ impl Item {
             key,
             pause_after,
             bed: None,
+            min_frames: Frames(0),
         }
     }
+}
+
+/// The invariant every rendered programme holds: each item has at least its
+/// minimum of sound. Broken here means a bug upstream, never a bulletin with a
+/// silent hole in it.
+fn check_lengths(spool: &Spool, items: &[Item]) -> io::Result<()> {
+    for item in items {
+        let have = spool.frames(item.key);
+        if have < item.min_frames {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "internal error: segment {} holds {} frames of sound, less than its plausible minimum of {}",
+                    item.key, have.0, item.min_frames.0
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Where one item's sound lies in the programme.
@@ -112,6 +136,7 @@ pub fn render(
     sink: &mut dyn FnMut(&[f32]) -> io::Result<()>,
 ) -> io::Result<Rendered> {
     let spec = spool.spec();
+    check_lengths(spool, items)?;
     let timeline = layout(spool, items);
     let mut before = Meter::new(spec);
     walk(spool, items, &timeline, &mut |samples| {
@@ -326,6 +351,23 @@ mod tests {
     }
 
     #[test]
+    fn an_item_shorter_than_its_minimum_is_refused() {
+        let (_dir, mut spool) = spool_with(&[(0, 100, 0.5), (1, 0, 0.0)]);
+        let mut items = [
+            Item::new(0, Duration::from_millis(250)),
+            Item::new(1, Duration::ZERO),
+        ];
+        items[1].min_frames = Frames(120);
+        let err = render(&mut spool, &items, None, &mut |_| Ok(())).unwrap_err();
+        assert!(
+            err.to_string().contains("segment 1 holds 0 frames"),
+            "{err}"
+        );
+        items[1].min_frames = Frames(0);
+        assert!(render(&mut spool, &items, None, &mut |_| Ok(())).is_ok());
+    }
+
+    #[test]
     fn a_bed_plays_alone_then_ducks_under_the_voice_then_fades() {
         let spec = AudioSpec {
             sample_rate: 1000,
@@ -344,9 +386,8 @@ mod tests {
         };
         let items = [
             Item {
-                key: 0,
-                pause_after: Duration::ZERO,
                 bed: Some(bed),
+                ..Item::new(0, Duration::ZERO)
             },
             Item::new(1, Duration::from_millis(2000)),
             Item::new(2, Duration::ZERO),

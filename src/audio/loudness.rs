@@ -314,6 +314,19 @@ pub fn level_clip(clip: &mut Clip, target_lufs: f64) -> ClipLevel {
     }
 }
 
+/// The loudness of a clip of speech already trimmed of its edge silence:
+/// gated integrated loudness (BS.1770) when it is at least one gating block
+/// long, else the ungated K-weighted loudness of the whole clip. `NEG_INFINITY`
+/// for silence or an empty clip.
+pub fn speech_loudness(clip: &Clip) -> f64 {
+    let gated = gated_loudness(clip);
+    if gated.is_finite() || clip.duration() >= GATING_BLOCK {
+        gated
+    } else {
+        ungated_loudness(clip)
+    }
+}
+
 /// Gated integrated loudness alone (no peak or range work), for levelling.
 fn gated_loudness(clip: &Clip) -> f64 {
     let spec = clip.spec();

@@ -14,6 +14,7 @@ mod limiter;
 mod loudness;
 mod mp3;
 mod pcm;
+mod prepare;
 mod sniff;
 mod spec;
 mod wav;
@@ -25,8 +26,9 @@ pub use edges::{fade_edges, trim_silence, TrimOptions};
 pub use error::DecodeError;
 pub use limiter::{Limiter, DEFAULT_LOOKAHEAD, DEFAULT_RELEASE};
 pub use loudness::{
-    level_clip, measure, normalize, ClipLevel, LevelMethod, Loudness, LoudnessTarget, Meter,
-    MAX_CLIP_GAIN_DB,
+    level_clip, measure, normalize, speech_loudness, ClipLevel, LevelMethod, Loudness,
+    LoudnessTarget, Meter, MAX_CLIP_GAIN_DB,
 };
 pub use pcm::{decode_pcm, PcmEncoding, PcmFormat};
+pub use prepare::{prepare, PrepareSettings, Prepared};
 pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};

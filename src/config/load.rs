@@ -15,7 +15,7 @@ use crate::text::Lexicon;
 use crate::text::Limit;
 use crate::tts::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
-    JsonTemplate, RetryPolicy, Template, TemplateError, Transport, VoiceBinding,
+    JsonTemplate, RedirectPolicy, RetryPolicy, Template, TemplateError, Transport, VoiceBinding,
 };
 use std::sync::Arc;
 
@@ -101,7 +101,12 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|e| err(describe_toml_error(&e)))?;
         let env_for_templates = |name: &str| match secrets {
             Secrets::Required => env(name),
-            Secrets::NotNeeded => Some(env(name).unwrap_or_default()),
+            // Never sent: a stand-in keeps plans and listings working without keys.
+            Secrets::NotNeeded => Some(
+                env(name)
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| "unset".to_owned()),
+            ),
         };
         let base = path
             .parent()
@@ -547,6 +552,11 @@ fn resolve_backend(
                 let key = env(var).ok_or_else(|| {
                     format!("api_key_env: environment variable `{var}` is not set")
                 })?;
+                if key.is_empty() {
+                    return Err(format!(
+                        "api_key_env: environment variable `{var}` is set but empty"
+                    ));
+                }
                 let header = raw
                     .api_key_header
                     .clone()
@@ -610,6 +620,15 @@ fn resolve_backend(
                 headers,
                 body,
                 response: resolve_response(&raw)?,
+                redirects: match raw.redirects.as_deref() {
+                    None | Some("same-origin") => RedirectPolicy::SameOrigin,
+                    Some("follow") => RedirectPolicy::Follow,
+                    Some("none") => RedirectPolicy::None,
+                    Some(other) => return Err(format!(
+                        "redirects = \"{other}\": use \"same-origin\" (the default), \"follow\" \
+                             (to another origin without credentials) or \"none\""
+                    )),
+                },
             })
         }
         "command" => {

@@ -129,6 +129,8 @@ pub struct RawBackend {
     pub api_key_header: Option<String>,
     pub api_key_prefix: Option<String>,
     pub response: Option<RawResponse>,
+    /// "same-origin" (default), "follow" or "none".
+    pub redirects: Option<String>,
     // command
     pub program: Option<String>,
     pub args: Option<Vec<String>>,

@@ -2,12 +2,12 @@
 //! assemble → write, with the cache, the output lock and the failure policy
 //! that make it safe to run from cron.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::assemble::{AssembleSettings, Bed, Item, Spool};
+use crate::assemble::{Bed, Item, Spool};
+use crate::audio::PrepareSettings;
 use crate::config::{Config, Secrets};
 use crate::ingest::{self, Article, InputSpec};
 use crate::output::{self, Format, OutputLock, SegmentSource};
@@ -112,15 +112,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::BadArgument(format!("could not start the async runtime: {e}")))?;
-    let engine = Engine::new(config.backends.clone(), config.voices.clone())?.with_cache(cache);
-    let mut settings = AssembleSettings::new(config.audio);
     let mut output_settings = config.output.clone();
     if let Some(formats) = &opts.formats {
         output_settings.formats = formats.clone();
     }
     output_settings.per_article |= opts.per_article;
+    let mut settings = PrepareSettings::new(config.audio);
     // Level every clip to the programme's target so voices do not jump at the joins.
     settings.level_lufs = output_settings.loudness.as_ref().map(|t| t.integrated_lufs);
+    let engine = Engine::new(
+        config.backends.clone(),
+        config.voices.clone(),
+        settings.clone(),
+    )?
+    .with_cache(cache);
     let spool = Spool::new_in(&opts.out, config.audio).map_err(|source| Error::Write {
         path: opts.out.clone(),
         source,
@@ -141,7 +146,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let (script, too_long) = fit_duration(script, &outcome, &config, opts.max_duration)?;
     dropped.extend(too_long);
     let keys: Vec<usize> = script.segments.iter().map(|s| outcome.ids[&s.id]).collect();
-    let items = items_of(&script, &outcome.ids, &config.script.sounds.bed);
+    let items = items_of(&script, &outcome, &config.script.sounds.bed);
     let sources: Vec<SegmentSource> = keys
         .iter()
         .map(|&k| {
@@ -208,19 +213,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     })
 }
 
-/// What the renderer places, one item per segment; `ids` maps a segment to its
-/// clip in the spool.
+/// What the renderer places, one item per segment: its clip in the spool, the
+/// pause after it, and the least sound it must hold.
 pub(super) fn items_of(
     script: &Script,
-    ids: &BTreeMap<String, usize>,
+    outcome: &super::synthesize::Outcome,
     bed: &crate::script::BedSettings,
 ) -> Vec<Item> {
+    let ids = &outcome.ids;
+    let rate = outcome.spool.spec().sample_rate;
     script
         .segments
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let mut item = Item::new(ids[&s.id], s.pause_after);
+            if let (None, Some(done)) = (&s.sound, &outcome.clips[item.key]) {
+                // Judged with the speed of the voice that spoke (it may be a fallback).
+                let (shortest, _) = crate::tts::plausible_seconds(&s.text, done.speed);
+                item.min_frames =
+                    crate::audio::Frames::from_duration(Duration::from_secs_f64(shortest), rate);
+            }
             if s.bed {
                 // The bed runs under the spoken intro that follows it.
                 let under = script.segments[i + 1..]

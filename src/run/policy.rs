@@ -57,7 +57,7 @@ pub(super) fn fit_duration(
     let spec = outcome.spool.spec();
     let bed = &config.script.sounds.bed;
     let duration = |script: &Script| -> Duration {
-        let items = items_of(script, &outcome.ids, bed);
+        let items = items_of(script, outcome, bed);
         let frames = layout(&outcome.spool, &items)
             .iter()
             .map(|p| p.end)

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::assemble::{self, AssembleSettings, Spool};
-use crate::audio::{Clip, Frames};
+use crate::assemble::Spool;
+use crate::audio::{Clip, Frames, PrepareSettings};
 use crate::script::Script;
 use crate::tts::{Engine, SegmentFailure, Synthesized};
 
@@ -30,7 +30,7 @@ pub(super) struct Outcome {
 /// however long the bulletin. Stops cleanly on SIGINT or SIGTERM.
 pub(super) async fn synthesize(
     engine: Engine,
-    settings: AssembleSettings,
+    settings: PrepareSettings,
     spool: Spool,
     script: &Script,
     progress_bar: bool,
@@ -57,44 +57,8 @@ pub(super) async fn synthesize(
         tokio::spawn(async move {
             let permit = in_memory.acquire_owned().await.expect("never closed");
             let result = match &segment.sound {
-                Some(path) => load_sound(path).await,
+                Some(path) => load_sound(path, &settings).await,
                 None => engine.synthesize(&segment.voice, &segment.text).await,
-            };
-            let result = match result {
-                Ok(mut done) => {
-                    let clip =
-                        std::mem::replace(&mut done.clip, Clip::silence(settings.spec, Frames(0)));
-                    let settings = Arc::clone(&settings);
-                    let is_sound = segment.sound.is_some();
-                    // Resampling and levelling are CPU work: keep them off the async workers.
-                    let prepared = tokio::task::spawn_blocking(move || {
-                        if is_sound {
-                            // Station sounds are mastered: converted, not trimmed or levelled.
-                            let mut clip = crate::audio::convert(clip, settings.spec);
-                            crate::audio::fade_edges(&mut clip, settings.fade);
-                            clip
-                        } else {
-                            assemble::prepare(clip, &settings)
-                        }
-                    })
-                    .await;
-                    match prepared {
-                        Ok(prepared) => {
-                            done.clip = prepared;
-                            Ok(done)
-                        }
-                        Err(e) => Err(SegmentFailure {
-                            voice: segment.voice.clone(),
-                            backend: done.backend,
-                            attempts: done.attempts,
-                            elapsed: done.elapsed,
-                            error: crate::tts::AttemptError::fatal(format!(
-                                "preparing the clip failed: {e}"
-                            )),
-                        }),
-                    }
-                }
-                Err(failure) => Err(failure),
             };
             let _ = tx.send((index, result, permit));
         });
@@ -179,8 +143,12 @@ pub(super) async fn synthesize(
     Ok(outcome)
 }
 
-/// A station sound from its file, in any format the decoder reads.
-pub(super) async fn load_sound(path: &Path) -> Result<Synthesized, SegmentFailure> {
+/// A station sound from its file, in any format the decoder reads, converted
+/// to the bulletin's format. Sounds are mastered: not trimmed or levelled.
+pub(super) async fn load_sound(
+    path: &Path,
+    settings: &PrepareSettings,
+) -> Result<Synthesized, SegmentFailure> {
     let started = Instant::now();
     let fail = |message: String| SegmentFailure {
         voice: String::new(),
@@ -194,9 +162,19 @@ pub(super) async fn load_sound(path: &Path) -> Result<Synthesized, SegmentFailur
         .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
     let clip =
         crate::audio::decode(&bytes).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let (spec, fade) = (settings.spec, settings.fade);
+    let clip = tokio::task::spawn_blocking(move || {
+        let mut clip = crate::audio::convert(clip, spec);
+        crate::audio::fade_edges(&mut clip, fade);
+        clip
+    })
+    .await
+    .map_err(|e| fail(format!("{}: converting failed: {e}", path.display())))?;
     Ok(Synthesized {
+        source_spec: clip.spec(),
         clip,
         voice: String::new(),
+        speed: 1.0,
         backend: "sound file".into(),
         attempts: 0,
         cached: false,

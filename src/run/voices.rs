@@ -67,7 +67,11 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::BadArgument(format!("could not start the async runtime: {e}")))?;
-    let engine = Engine::new(config.backends.clone(), config.voices.clone())?;
+    let engine = Engine::new(
+        config.backends.clone(),
+        config.voices.clone(),
+        crate::audio::PrepareSettings::new(config.audio),
+    )?;
     let _ = writeln!(
         out,
         "{:<14} {:<14} {:<5} {:>9} {:>8}  error",
@@ -96,7 +100,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
                     v.backend,
                     "ok",
                     elapsed.as_millis(),
-                    done.clip.spec().sample_rate
+                    done.source_spec.sample_rate
                 );
             }
             Err(e) => {

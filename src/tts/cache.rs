@@ -103,6 +103,11 @@ impl ClipCache {
         }
     }
 
+    /// Forgets the entry under `key` (a clip that no longer passes the checks).
+    pub fn remove(&self, key: &ClipKey<'_>) {
+        let _ = fs::remove_file(self.path(&key.digest()));
+    }
+
     /// Stores `clip` losslessly (32-bit float WAV), atomically: a reader
     /// never sees a partial entry, even if this process is killed mid-write.
     pub fn put(&self, key: &ClipKey<'_>, clip: &Clip) -> io::Result<()> {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
-use crate::audio::Clip;
+use crate::audio::{self, Clip, PrepareSettings, Prepared};
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
@@ -18,7 +18,7 @@ use super::command::CommandBackend;
 use super::http::HttpBackend;
 use super::retry::RetryPolicy;
 use super::spec::{BackendSpec, SpeechRequest, Transport};
-use super::template::Secret;
+use super::template::{scrub, Secret};
 
 /// A named voice: which backend speaks it and how.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,14 +70,26 @@ pub struct Engine {
     slots: BTreeMap<String, Slot>,
     voices: BTreeMap<String, VoiceBinding>,
     cache: Option<ClipCache>,
+    prepare: Arc<PrepareSettings>,
 }
+
+/// Quieter than this (LUFS, measured on the trimmed clip) is not speech: a
+/// backend's hiss, a voice 60 dB down, or a broken gain stage. Real voices at
+/// any sane level measure -40 to -10 LUFS.
+pub const MIN_SPEECH_LUFS: f64 = -50.0;
 
 /// A clip and how it was obtained.
 #[derive(Debug)]
 pub struct Synthesized {
+    /// The clip prepared for the bulletin (format, trimmed, levelled, faded),
+    /// judged to be speech of a plausible length for its text.
     pub clip: Clip,
+    /// The format the backend sent (or the cache held) before preparation.
+    pub source_spec: audio::AudioSpec,
     /// The voice that spoke: the one asked for, or its fallback.
     pub voice: String,
+    /// That voice's speed, by which the clip's length was judged.
+    pub speed: f32,
     pub backend: String,
     /// Requests made (0 when the clip came from the cache).
     pub attempts: u32,
@@ -124,14 +136,18 @@ pub enum EngineError {
 }
 
 impl Engine {
+    /// An engine whose clips come out prepared by `prepare`.
     pub fn new(
         backends: Vec<BackendSpec>,
         voices: Vec<VoiceBinding>,
+        prepare: PrepareSettings,
     ) -> Result<Engine, EngineError> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("bulletin/", env!("CARGO_PKG_VERSION")))
             .use_rustls_tls()
             .connect_timeout(Duration::from_secs(10))
+            // The HTTP backend follows redirects itself, by its own policy.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| EngineError::Client(e.to_string()))?;
         let slots = backends
@@ -144,6 +160,7 @@ impl Engine {
                         http,
                         spec.timeout,
                         spec.max_response_bytes,
+                        secrets.clone(),
                     )),
                     Transport::Command(cmd) => Box::new(CommandBackend::new(
                         cmd,
@@ -161,12 +178,13 @@ impl Engine {
                 (spec.name, slot)
             })
             .collect();
-        Engine::with_slots(slots, voices)
+        Engine::with_slots(slots, voices, prepare)
     }
 
     fn with_slots(
         slots: BTreeMap<String, Slot>,
         voices: Vec<VoiceBinding>,
+        prepare: PrepareSettings,
     ) -> Result<Engine, EngineError> {
         for v in &voices {
             if !slots.contains_key(&v.backend) {
@@ -181,6 +199,7 @@ impl Engine {
             slots,
             voices,
             cache: None,
+            prepare: Arc::new(prepare),
         })
     }
 
@@ -264,20 +283,34 @@ impl Engine {
             .as_deref()
             .map(|f| ClipKey::new(f, &binding.voice, binding.speed));
         if let (Some(cache), Some(key)) = (&self.cache, &key) {
-            if let Some(clip) = cache.get(key) {
-                return Ok(Synthesized {
-                    clip,
-                    voice: voice.to_owned(),
-                    backend: binding.backend.clone(),
-                    attempts: 0,
-                    cached: true,
-                    elapsed: started.elapsed(),
-                });
+            if let Some(raw) = cache.get(key) {
+                // A clip cached by an older version is judged like a fresh one.
+                let source_spec = raw.spec();
+                match self.prepare_and_judge(raw, text, binding.speed).await {
+                    Ok(clip) => {
+                        return Ok(Synthesized {
+                            clip,
+                            source_spec,
+                            voice: voice.to_owned(),
+                            speed: binding.speed,
+                            backend: binding.backend.clone(),
+                            attempts: 0,
+                            cached: true,
+                            elapsed: started.elapsed(),
+                        })
+                    }
+                    Err(e) => {
+                        tracing::warn!(voice, "discarding a cached clip: {e}");
+                        cache.remove(key);
+                    }
+                }
             }
         }
         let mut attempts = 0u32;
         loop {
             attempts += 1;
+            // The permit is held until the clip is judged and stored, so a run
+            // killed at any moment has at most `concurrency` requests to redo.
             let outcome = {
                 let _permit = slot
                     .permits
@@ -287,26 +320,33 @@ impl Engine {
                 if let Some(pacer) = &slot.pacer {
                     pacer.wait().await;
                 }
-                let outcome = slot
-                    .backend
-                    .attempt(&request)
-                    .await
-                    .and_then(|clip| check_plausible(clip, text, binding.speed));
-                // The clip is stored before the request slot is given up, so a
-                // run killed at any moment has at most `concurrency` requests to redo.
-                if let (Ok(clip), Some(cache), Some(key)) = (&outcome, &self.cache, &key) {
-                    if let Err(e) = cache.put(key, clip) {
-                        // A full disk must not cost the bulletin; the next run re-synthesizes.
-                        tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
+                match slot.backend.attempt(&request).await {
+                    Ok(raw) => {
+                        let source_spec = raw.spec();
+                        let kept = self.cache.as_ref().map(|_| raw.clone());
+                        let judged = self.prepare_and_judge(raw, text, binding.speed).await;
+                        // Only a clip judged fit to air is cached: a bad answer
+                        // must not outlive the backend's recovery.
+                        if let (Ok(_), Some(raw), Some(cache), Some(key)) =
+                            (&judged, kept, &self.cache, &key)
+                        {
+                            if let Err(e) = cache.put(key, &raw) {
+                                // A full disk must not cost the bulletin; the next run re-synthesizes.
+                                tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
+                            }
+                        }
+                        judged.map(|clip| (clip, source_spec))
                     }
+                    Err(e) => Err(e),
                 }
-                outcome
             };
             match outcome {
-                Ok(clip) => {
+                Ok((clip, source_spec)) => {
                     return Ok(Synthesized {
                         clip,
+                        source_spec,
                         voice: voice.to_owned(),
+                        speed: binding.speed,
                         backend: binding.backend.clone(),
                         attempts,
                         cached: false,
@@ -333,27 +373,64 @@ impl Engine {
             }
         }
     }
+
+    /// Prepares a raw clip for the bulletin off the async workers (resampling
+    /// and levelling are CPU work) and judges what will be aired.
+    async fn prepare_and_judge(
+        &self,
+        raw: Clip,
+        text: &str,
+        speed: f32,
+    ) -> Result<Clip, AttemptError> {
+        let settings = Arc::clone(&self.prepare);
+        let prepared = tokio::task::spawn_blocking(move || audio::prepare(raw, &settings))
+            .await
+            .map_err(|e| AttemptError::fatal(format!("preparing the clip failed: {e}")))?;
+        judge(prepared, text, speed)
+    }
 }
 
-/// A clip must contain sound of a length its text could take: an empty,
-/// silent, truncated or runaway answer is a failed attempt (and retried),
-/// never a silent gap or garbage in the bulletin.
-fn check_plausible(clip: Clip, text: &str, speed: f32) -> Result<Clip, AttemptError> {
-    if clip.is_empty() {
+/// A clip must be speech of a length its text could take, judged on what will
+/// actually be aired (after trimming): an empty, silent, hissing, whisper-quiet,
+/// truncated or runaway answer is a failed attempt (and retried), never a
+/// silent gap or garbage in the bulletin.
+fn judge(prepared: Prepared, text: &str, speed: f32) -> Result<Clip, AttemptError> {
+    let Prepared {
+        clip,
+        speech_lufs,
+        peak_dbfs,
+        untrimmed,
+        ..
+    } = prepared;
+    if untrimmed.is_zero() {
         return Err(AttemptError::transient("backend returned an empty clip"));
     }
-    // -80 dBFS: below anything a voice produces, above dithered digital silence.
-    if clip.peak() < 1e-4 {
+    if clip.is_empty() {
         return Err(AttemptError::transient(format!(
-            "backend returned {:.2}s of silence",
-            clip.duration().as_secs_f64()
+            "backend returned {:.2}s of silence: nothing above the trim floor (peak {})",
+            untrimmed.as_secs_f64(),
+            dbfs(peak_dbfs)
+        )));
+    }
+    if speech_lufs < MIN_SPEECH_LUFS {
+        return Err(AttemptError::transient(format!(
+            "backend returned no speech: {:.2}s of sound at {} after trimming \
+             (speech is at least {MIN_SPEECH_LUFS} LUFS)",
+            clip.duration().as_secs_f64(),
+            if speech_lufs.is_finite() {
+                format!("{speech_lufs:.1} LUFS")
+            } else {
+                "silence".to_owned()
+            }
         )));
     }
     let (shortest, longest) = plausible_seconds(text, speed);
     let secs = clip.duration().as_secs_f64();
     if secs < shortest {
         return Err(AttemptError::transient(format!(
-            "clip is {secs:.2}s, too short for {} characters (expected at least {shortest:.2}s)",
+            "clip is {secs:.2}s of sound ({:.2}s with its padding), too short for {} characters \
+             (expected at least {shortest:.2}s)",
+            untrimmed.as_secs_f64(),
             text.chars().count()
         )));
     }
@@ -366,6 +443,17 @@ fn check_plausible(clip: Clip, text: &str, speed: f32) -> Result<Clip, AttemptEr
     Ok(clip)
 }
 
+fn dbfs(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:.1} dBFS")
+    } else {
+        "digital silence".to_owned()
+    }
+}
+
+/// The shortest sound any spoken text takes: a single syllable.
+pub const MIN_SPOKEN_SECONDS: f64 = 0.12;
+
 /// Generous bounds on how long `text` can take to say. CJK characters are
 /// spoken at 2 to 9 a second, other letters and digits at 5 to 30; the bounds
 /// are widened further so that only clearly broken clips fail.
@@ -377,19 +465,9 @@ pub fn plausible_seconds(text: &str, speed: f32) -> (f64, f64) {
         .filter(|&c| c.is_alphanumeric() && !is_cjk(c))
         .count() as f64;
     let speed = f64::from(speed.max(0.1));
-    let shortest = ((cjk / 9.0 + other / 30.0) / speed * 0.5 - 0.2).max(0.0);
+    let shortest = ((cjk / 9.0 + other / 30.0) / speed * 0.5 - 0.2).max(MIN_SPOKEN_SECONDS);
     let longest = (cjk / 2.0 + other / 5.0) / speed * 2.0 + 3.0;
     (shortest, longest)
-}
-
-fn scrub(message: &str, secrets: &[Secret]) -> String {
-    let mut out = message.to_owned();
-    for s in secrets {
-        if !s.expose().is_empty() {
-            out = out.replace(s.expose(), &format!("${{{}}}", s.name()));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -421,15 +499,32 @@ mod tests {
         }
     }
 
+    const SPEC: AudioSpec = AudioSpec {
+        sample_rate: 8000,
+        channels: 1,
+    };
+
+    fn settings() -> PrepareSettings {
+        PrepareSettings::new(SPEC)
+    }
+
+    /// Half a second of a tone at -6 dBFS: plausible for a short text.
     fn tone() -> Clip {
-        let spec = AudioSpec {
-            sample_rate: 8000,
-            channels: 1,
-        };
         Clip::new(
-            spec,
-            (0..800).map(|i| (i as f32 * 0.3).sin() * 0.5).collect(),
+            SPEC,
+            (0..4000).map(|i| (i as f32 * 0.3).sin() * 0.5).collect(),
         )
+    }
+
+    /// `tone()` scaled by `db`, between `pad` seconds of silence on each side.
+    fn shaped(db: f32, sound_secs: f32, pad_secs: f32, dc: f32) -> Clip {
+        let gain = 10f32.powf(db / 20.0);
+        let pad = (pad_secs * 8000.0) as usize;
+        let sound = (sound_secs * 8000.0) as usize;
+        let mut samples = vec![0.0; pad];
+        samples.extend((0..sound).map(|i| (i as f32 * 0.3).sin() * 0.5 * gain));
+        samples.extend(std::iter::repeat_n(0.0, pad));
+        Clip::new(SPEC, samples.into_iter().map(|s| s + dc).collect())
     }
 
     fn slot(answers: Vec<Result<Clip, AttemptError>>, retries: u32, pacer: Option<Pacer>) -> Slot {
@@ -461,7 +556,7 @@ mod tests {
 
     fn engine(answers: Vec<Result<Clip, AttemptError>>, retries: u32) -> Engine {
         let slots = BTreeMap::from([("b".to_owned(), slot(answers, retries, None))]);
-        Engine::with_slots(slots, vec![binding("v", "b", None)]).unwrap()
+        Engine::with_slots(slots, vec![binding("v", "b", None)], settings()).unwrap()
     }
 
     #[tokio::test(start_paused = true)]
@@ -477,7 +572,7 @@ mod tests {
             binding("main", "dead", Some("backup")),
             binding("backup", "live", Some("main")),
         ];
-        let e = Engine::with_slots(slots, voices).unwrap();
+        let e = Engine::with_slots(slots, voices, settings()).unwrap();
         let done = e.synthesize("main", "hi").await.unwrap();
         assert_eq!(
             (done.voice.as_str(), done.backend.as_str()),
@@ -501,7 +596,7 @@ mod tests {
             binding("one", "a", Some("two")),
             binding("two", "b", Some("one")),
         ];
-        let e = Engine::with_slots(slots, voices).unwrap();
+        let e = Engine::with_slots(slots, voices, settings()).unwrap();
         let err = e.synthesize("one", "hi").await.unwrap_err();
         assert_eq!(
             (err.voice.as_str(), err.backend.as_str(), err.attempts),
@@ -520,7 +615,7 @@ mod tests {
             "b".to_owned(),
             slot(vec![Ok(tone()), Ok(tone()), Ok(tone())], 0, Some(pacer)),
         )]);
-        let e = Engine::with_slots(slots, vec![binding("v", "b", None)]).unwrap();
+        let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings()).unwrap();
         let started = tokio::time::Instant::now();
         let (a, b, c) = tokio::join!(
             e.synthesize("v", "hi"),
@@ -532,23 +627,86 @@ mod tests {
         assert_eq!(started.elapsed(), Duration::from_secs(4));
     }
 
+    fn judged(clip: Clip, text: &str) -> Result<Clip, AttemptError> {
+        judge(audio::prepare(clip, &settings()), text, 1.0)
+    }
+
     #[test]
-    fn implausible_lengths_are_caught() {
-        let spec = AudioSpec {
-            sample_rate: 8000,
-            channels: 1,
-        };
+    fn implausible_lengths_are_caught_after_trimming() {
         let long_text = "这是一个很长的句子,一共有二十多个汉字,读出来至少需要两三秒钟。";
-        let blip = Clip::new(spec, vec![0.5; 800]);
-        let err = check_plausible(blip, long_text, 1.0).unwrap_err();
+        let blip = shaped(0.0, 0.1, 0.0, 0.0);
+        let err = judged(blip, long_text).unwrap_err();
         assert!(err.transient && err.message.contains("too short"), "{err}");
-        let runaway = Clip::new(spec, vec![0.5; 8000 * 120]);
-        assert!(check_plausible(runaway, "Hi.", 1.0)
+        // 0.4 s of sound padded with 3 s of silence is still 0.4 s of sound.
+        let padded = shaped(0.0, 0.4, 3.0, 0.0);
+        let err = judged(padded, long_text).unwrap_err();
+        assert!(err.message.contains("too short"), "{err}");
+        let runaway = shaped(0.0, 120.0, 0.0, 0.0);
+        assert!(judged(runaway, "Hi.")
             .unwrap_err()
             .message
             .contains("too long"));
-        let fine = Clip::new(spec, vec![0.5; 8000 * 6]);
-        assert!(check_plausible(fine, long_text, 1.0).is_ok());
+        let fine = shaped(0.0, 6.0, 0.2, 0.0);
+        assert!(judged(fine, long_text).is_ok());
+    }
+
+    #[test]
+    fn quiet_hiss_and_offsets_are_not_speech() {
+        let text = "A sentence of a few words.";
+        for (what, clip) in [
+            ("speech 62 dB down", shaped(-62.0, 2.0, 0.3, 0.0)),
+            (
+                "speech 45 dB down, above the trim floor",
+                shaped(-45.0, 2.0, 0.3, 0.0),
+            ),
+            ("a DC level alone", Clip::new(SPEC, vec![0.4; 16000])),
+            ("digital silence", Clip::new(SPEC, vec![0.0; 16000])),
+        ] {
+            let err = judged(clip, text).unwrap_err();
+            assert!(err.transient, "{what}: {err}");
+            assert!(
+                err.message.contains("silence") || err.message.contains("no speech"),
+                "{what}: {err}"
+            );
+        }
+        let hiss: Vec<f32> = (0..16000u32)
+            .map(|i| (((i.wrapping_mul(2654435761) >> 8) & 0xffff) as f32 / 32768.0 - 1.0) * 0.0005)
+            .collect();
+        assert!(
+            judged(Clip::new(SPEC, hiss), text).is_err(),
+            "-66 dBFS noise"
+        );
+        assert!(
+            judged(shaped(-6.0, 2.0, 0.3, 0.1), text).is_ok(),
+            "speech with an offset"
+        );
+        assert!(judged(Clip::new(SPEC, vec![]), text)
+            .unwrap_err()
+            .message
+            .contains("empty"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rejected_clip_is_never_cached_and_a_recovered_backend_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let quiet = shaped(-65.0, 2.0, 0.2, 0.0);
+        let slots = BTreeMap::from([(
+            "b".to_owned(),
+            slot(vec![Ok(quiet.clone()), Ok(quiet)], 1, None),
+        )]);
+        let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
+            .unwrap()
+            .with_cache(Some(ClipCache::new(dir.path())));
+        let err = e.synthesize("v", "Hello there.").await.unwrap_err();
+        assert_eq!(err.attempts, 2);
+        assert_eq!(e.cache.as_ref().unwrap().stats().unwrap().clips, 0);
+        let slots = BTreeMap::from([("b".to_owned(), slot(vec![Ok(tone())], 1, None))]);
+        let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
+            .unwrap()
+            .with_cache(Some(ClipCache::new(dir.path())));
+        let done = e.synthesize("v", "Hello there.").await.unwrap();
+        assert!(!done.cached && done.clip.duration().as_secs_f64() > 0.4);
+        assert_eq!(e.cache.as_ref().unwrap().stats().unwrap().clips, 1);
     }
 
     #[tokio::test(start_paused = true)]
@@ -593,13 +751,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn retries_run_out_and_silence_is_a_failure() {
-        let silent = Clip::new(
-            AudioSpec {
-                sample_rate: 8000,
-                channels: 1,
-            },
-            vec![0.0; 800],
-        );
+        let silent = Clip::new(SPEC, vec![0.0; 800]);
         let e = engine(vec![Ok(silent.clone()), Ok(silent.clone()), Ok(silent)], 2);
         let err = e.synthesize("v", "hi").await.unwrap_err();
         assert_eq!(err.attempts, 3);

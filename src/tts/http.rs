@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
-use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
 
 use crate::audio::{self, Clip, DecodeError, PcmFormat};
 
@@ -13,8 +13,8 @@ use super::attempt::AttemptError;
 use super::backend::Backend;
 use super::pool::Pool;
 use super::retry::parse_retry_after;
-use super::spec::{AudioFormat, BodySpec, HttpSpec, JsonTemplate, SpeechRequest};
-use super::template::{escape_xml, Var, Vars};
+use super::spec::{AudioFormat, BodySpec, HttpSpec, JsonTemplate, RedirectPolicy, SpeechRequest};
+use super::template::{escape_xml, scrub, Secret, Var, Vars};
 
 pub struct HttpBackend {
     client: reqwest::Client,
@@ -22,7 +22,12 @@ pub struct HttpBackend {
     pool: Pool,
     timeout: Duration,
     max_response_bytes: usize,
+    /// Every secret the templates carry, scrubbed from anything shown.
+    secrets: Vec<Secret>,
 }
+
+/// Redirects followed for one attempt before it fails.
+const MAX_REDIRECTS: usize = 10;
 
 /// Error codes some services send in a JSON body to mean "busy, try later",
 /// whatever the HTTP status (ElevenLabs `detail.status`).
@@ -33,11 +38,14 @@ const BUSY_CODES: &[&str] = &[
 ];
 
 impl HttpBackend {
+    /// `client` must not follow redirects itself: this backend decides, so
+    /// that secrets never travel to another origin.
     pub fn new(
         client: reqwest::Client,
         spec: HttpSpec,
         timeout: Duration,
         max_response_bytes: usize,
+        secrets: Vec<Secret>,
     ) -> HttpBackend {
         let pool = Pool::new(spec.urls.len(), spec.cooldown);
         HttpBackend {
@@ -46,6 +54,97 @@ impl HttpBackend {
             pool,
             timeout,
             max_response_bytes,
+            secrets,
+        }
+    }
+
+    /// The human part of an error body, with secrets scrubbed before it is cut.
+    fn describe(&self, body: &[u8]) -> String {
+        if self.secrets.is_empty() {
+            return error_message(body);
+        }
+        error_message(scrub(&String::from_utf8_lossy(body), &self.secrets).as_bytes())
+    }
+
+    /// The next request after a redirect from `from` to `to`, by this backend's
+    /// policy, or the reason not to follow it.
+    fn follow(
+        &self,
+        status: reqwest::StatusCode,
+        from: &reqwest::Request,
+        to: url::Url,
+        origin: &url::Origin,
+        left_origin: &mut bool,
+    ) -> Result<reqwest::Request, AttemptError> {
+        let shown = scrub(to.as_str(), &self.secrets);
+        let same = to.origin() == *origin && !*left_origin;
+        match (self.spec.redirects, same) {
+            (RedirectPolicy::None, _) => Err(AttemptError::fatal(format!(
+                "answered {} redirecting to {shown}; redirects are not followed for this backend \
+                 (redirects = \"none\")",
+                status.as_u16()
+            ))),
+            (RedirectPolicy::SameOrigin, false) => Err(AttemptError::fatal(format!(
+                "answered {} redirecting to another origin (Location: {shown}); not followed, so \
+                 that credentials stay with {}; set redirects = \"follow\" on the backend to \
+                 follow such redirects without them",
+                status.as_u16(),
+                origin.ascii_serialization()
+            ))),
+            (_, true) => {
+                // 307 and 308 repeat the request as it was; the others become a GET.
+                let keep = matches!(status.as_u16(), 307 | 308)
+                    || *from.method() == reqwest::Method::GET
+                    || *from.method() == reqwest::Method::HEAD;
+                let next = if keep {
+                    from.try_clone().map(|mut r| {
+                        *r.url_mut() = to.clone();
+                        r
+                    })
+                } else {
+                    None
+                };
+                match next {
+                    Some(r) => Ok(r),
+                    None => {
+                        let mut r = reqwest::Request::new(reqwest::Method::GET, to);
+                        *r.timeout_mut() = Some(self.timeout);
+                        for (name, value) in from.headers() {
+                            if name != CONTENT_TYPE && name != reqwest::header::CONTENT_LENGTH {
+                                r.headers_mut().append(name.clone(), value.clone());
+                            }
+                        }
+                        Ok(r)
+                    }
+                }
+            }
+            (RedirectPolicy::Follow, false) => {
+                *left_origin = true;
+                tracing::debug!(location = %shown, "following a redirect to another origin without credentials");
+                let mut r = reqwest::Request::new(reqwest::Method::GET, to);
+                *r.timeout_mut() = Some(self.timeout);
+                let vars = Vars {
+                    text: "",
+                    voice: "",
+                    lang: "",
+                    speed: 1.0,
+                    out: "",
+                };
+                for (name, value) in &self.spec.headers {
+                    if value.secrets().next().is_some() {
+                        continue;
+                    }
+                    if let (Ok(n), Ok(v)) = (
+                        HeaderName::from_bytes(name.as_bytes()),
+                        HeaderValue::from_str(&value.render(&vars)),
+                    ) {
+                        if !value.uses(Var::Text) && n != CONTENT_TYPE {
+                            r.headers_mut().append(n, v);
+                        }
+                    }
+                }
+                Ok(r)
+            }
         }
     }
 
@@ -131,12 +230,42 @@ impl HttpBackend {
     }
 
     async fn send_to(&self, req: &SpeechRequest, index: usize) -> Result<Clip, AttemptError> {
-        let request = self.build(req, index)?;
-        let response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(|e| transport_error(e, self.timeout))?;
+        let mut request = self.build(req, index)?;
+        let origin = request.url().origin();
+        let mut left_origin = false;
+        let mut hops = 0;
+        let response = loop {
+            let copy = request.try_clone();
+            let response = self
+                .client
+                .execute(request)
+                .await
+                .map_err(|e| transport_error(e, self.timeout))?;
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let (true, Some(location), Some(from)) = (status.is_redirection(), location, copy)
+            else {
+                break response;
+            };
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(AttemptError::fatal(format!(
+                    "more than {MAX_REDIRECTS} redirects"
+                )));
+            }
+            let to = from.url().join(&location).map_err(|e| {
+                AttemptError::fatal(format!(
+                    "answered {} with an invalid Location `{}`: {e}",
+                    status.as_u16(),
+                    scrub(&location, &self.secrets)
+                ))
+            })?;
+            request = self.follow(status, &from, to, &origin, &mut left_origin)?;
+        };
         let status = response.status();
         let retry_after = parse_retry_after(response.headers());
         let content_type = response
@@ -151,7 +280,7 @@ impl HttpBackend {
                 || status.as_u16() == 408
                 || status.is_server_error()
                 || is_busy(&body);
-            let message = error_message(&body);
+            let message = self.describe(&body);
             let err = if transient {
                 AttemptError::transient(message)
             } else {
@@ -163,9 +292,8 @@ impl HttpBackend {
         }
         let body = match &self.spec.response.json_pointer {
             None => body,
-            Some(pointer) => {
-                audio_from_json(&body, pointer).map_err(|e| e.with_status(status.as_u16()))?
-            }
+            Some(pointer) => audio_from_json(&body, pointer, &|b| self.describe(b))
+                .map_err(|e| e.with_status(status.as_u16()))?,
         };
         let decoded = match &self.spec.response.format {
             AudioFormat::Auto => audio::decode(&body),
@@ -178,7 +306,7 @@ impl HttpBackend {
             DecodeError::NotAudio { .. } => AttemptError::transient(format!(
                 "answered {} but the body is not audio: {}",
                 status.as_u16(),
-                error_message(&body)
+                self.describe(&body)
             ))
             .with_status(status.as_u16()),
             other => AttemptError::transient(format!("could not decode the audio: {other}")),
@@ -239,18 +367,22 @@ fn is_busy(body: &[u8]) -> bool {
 }
 
 /// Base64 audio at `pointer` in a JSON body (Google's `audioContent`).
-fn audio_from_json(body: &[u8], pointer: &str) -> Result<Vec<u8>, AttemptError> {
+fn audio_from_json(
+    body: &[u8],
+    pointer: &str,
+    describe: &dyn Fn(&[u8]) -> String,
+) -> Result<Vec<u8>, AttemptError> {
     use base64::Engine as _;
     let json: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
         AttemptError::transient(format!(
             "expected JSON with audio at {pointer}, got: {}",
-            error_message(body)
+            describe(body)
         ))
     })?;
     let Some(encoded) = json.pointer(pointer).and_then(|v| v.as_str()) else {
         return Err(AttemptError::transient(format!(
             "response JSON has no audio at {pointer}: {}",
-            error_message(body)
+            describe(body)
         )));
     };
     base64::engine::general_purpose::STANDARD
@@ -491,6 +623,7 @@ mod tests {
             spec,
             Duration::from_secs(5),
             1 << 20,
+            Vec::new(),
         )
     }
 
@@ -510,6 +643,7 @@ mod tests {
                 format: AudioFormat::Auto,
                 json_pointer: None,
             },
+            redirects: RedirectPolicy::SameOrigin,
         };
         let nasty = "He said \"stop\" {voice} </x> ]]> & \n next";
         let req = backend(spec).build(&request(nasty), 0).unwrap();
@@ -532,6 +666,7 @@ mod tests {
                 format: AudioFormat::Auto,
                 json_pointer: None,
             },
+            redirects: RedirectPolicy::SameOrigin,
         };
         let req = backend(spec).build(&request("a&b=c 你"), 0).unwrap();
         assert_eq!(req.url().path(), "/voice/a%20b%2Fc/tts");
@@ -556,6 +691,7 @@ mod tests {
                 format: AudioFormat::Auto,
                 json_pointer: None,
             },
+            redirects: RedirectPolicy::SameOrigin,
         };
         let req = backend(spec).build(&request("<b>&]]>"), 0).unwrap();
         let body = std::str::from_utf8(req.body().unwrap().as_bytes().unwrap()).unwrap();
@@ -581,6 +717,7 @@ mod tests {
                 format: AudioFormat::Auto,
                 json_pointer: None,
             },
+            redirects: RedirectPolicy::SameOrigin,
         };
         let nasty = "a&b=c+d {text} \n%";
         let req = backend(spec).build(&request(nasty), 0).unwrap();
@@ -603,11 +740,15 @@ mod tests {
             base64::Engine::encode(&base64::engine::general_purpose::STANDARD, wav)
         );
         assert_eq!(
-            audio_from_json(body.as_bytes(), "/audioContent").unwrap(),
+            audio_from_json(body.as_bytes(), "/audioContent", &error_message).unwrap(),
             wav
         );
-        let err =
-            audio_from_json(br#"{"error":{"message":"quota"}}"#, "/audioContent").unwrap_err();
+        let err = audio_from_json(
+            br#"{"error":{"message":"quota"}}"#,
+            "/audioContent",
+            &error_message,
+        )
+        .unwrap_err();
         assert!(err.transient && err.message.contains("quota"), "{err}");
     }
 
@@ -630,6 +771,37 @@ mod tests {
         ));
         assert!(!is_busy(br#"{"detail":{"status":"invalid_api_key"}}"#));
         assert!(!is_busy(b"<html>"));
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_before_the_excerpt_is_cut() {
+        let key = "sk-0123456789abcdef0123456789abcdef";
+        let spec = HttpSpec {
+            method: reqwest::Method::POST,
+            urls: vec![t("http://127.0.0.1:1/")],
+            cooldown: Duration::from_secs(30),
+            query: vec![],
+            headers: vec![],
+            body: BodySpec::Empty,
+            response: ResponseSpec {
+                format: AudioFormat::Auto,
+                json_pointer: None,
+            },
+            redirects: RedirectPolicy::SameOrigin,
+        };
+        let b = HttpBackend::new(
+            reqwest::Client::new(),
+            spec,
+            Duration::from_secs(5),
+            1 << 20,
+            vec![Secret::new("KEY", key)],
+        );
+        // The key straddles the 200-character cut: scrubbing after the cut
+        // would leave its first half in the message.
+        let body = format!("{}{key} is not valid", "x".repeat(185));
+        let shown = b.describe(body.as_bytes());
+        assert!(!shown.contains("sk-0123"), "{shown}");
+        assert!(shown.contains("${KEY}") || shown.ends_with('…'), "{shown}");
     }
 
     #[test]

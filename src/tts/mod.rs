@@ -14,11 +14,14 @@ mod template;
 pub use attempt::AttemptError;
 pub use backend::Backend;
 pub use cache::{CacheStats, ClipCache, ClipKey};
-pub use engine::{Engine, EngineError, SegmentFailure, Synthesized, VoiceBinding};
+pub use engine::{
+    plausible_seconds, Engine, EngineError, SegmentFailure, Synthesized, VoiceBinding,
+    MIN_SPEECH_LUFS, MIN_SPOKEN_SECONDS,
+};
 pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use spec::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
-    JsonTemplate, ResponseSpec, SpeechRequest, Transport,
+    JsonTemplate, RedirectPolicy, ResponseSpec, SpeechRequest, Transport,
 };
-pub use template::{escape_xml, Secret, Template, TemplateError, Var, Vars};
+pub use template::{escape_xml, scrub, Secret, Template, TemplateError, Var, Vars};

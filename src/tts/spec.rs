@@ -51,6 +51,23 @@ pub struct HttpSpec {
     pub headers: Vec<(String, Template)>,
     pub body: BodySpec,
     pub response: ResponseSpec,
+    pub redirects: RedirectPolicy,
+}
+
+/// What to do when a backend answers with a redirect. Secrets (an API key in a
+/// header, query or URL) never leave the origin they were configured for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RedirectPolicy {
+    /// Follow redirects within the same origin (scheme, host and port); a
+    /// redirect to another origin fails the attempt, naming the Location.
+    #[default]
+    SameOrigin,
+    /// Follow redirects to another origin too, as a plain GET that carries no
+    /// header, query value or body that came from the configuration (for
+    /// services that hand the audio over on a pre-signed download URL).
+    Follow,
+    /// Any redirect fails the attempt.
+    None,
 }
 
 /// Where the audio is in a successful response, and how it is encoded.

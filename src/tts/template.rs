@@ -110,6 +110,8 @@ pub enum TemplateError {
     UnknownPlaceholder(String),
     #[error("environment variable `{0}` is not set")]
     MissingEnv(String),
+    #[error("environment variable `{0}` is set but empty")]
+    EmptyEnv(String),
     #[error("unclosed `{{` or `${{` in `{0}`")]
     Unclosed(String),
 }
@@ -133,6 +135,10 @@ impl Template {
                     .ok_or_else(|| TemplateError::Unclosed(raw.into()))?;
                 let name = &after[..end];
                 let value = env(name).ok_or_else(|| TemplateError::MissingEnv(name.into()))?;
+                if value.is_empty() {
+                    // Never `Bearer ` with nothing after it: that is a fault to name, not send.
+                    return Err(TemplateError::EmptyEnv(name.into()));
+                }
                 flush(&mut lit, &mut pieces);
                 pieces.push(Piece::Secret(Secret::new(name, value)));
                 rest = &after[end + 1..];
@@ -225,6 +231,19 @@ fn flush(lit: &mut String, pieces: &mut Vec<Piece>) {
     }
 }
 
+/// `text` with every secret's value replaced by its name (`${OPENAI_API_KEY}`).
+/// Applied to anything that may echo a request back (error bodies, Location
+/// headers) before it is cut short or shown, so no fragment of a key survives.
+pub fn scrub(text: &str, secrets: &[Secret]) -> String {
+    let mut out = text.to_owned();
+    for s in secrets {
+        if !s.expose().is_empty() && out.contains(s.expose()) {
+            out = out.replace(s.expose(), &format!("${{{}}}", s.name()));
+        }
+    }
+    out
+}
+
 /// Escapes text for XML character data and attribute values (SSML bodies).
 pub fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -297,6 +316,20 @@ mod tests {
             Template::parse("{text", &no_env),
             Err(TemplateError::Unclosed(_))
         ));
+    }
+
+    #[test]
+    fn an_empty_secret_is_an_error_and_scrubbing_names_each_secret() {
+        let env = |n: &str| (n == "EMPTY").then(String::new);
+        assert_eq!(
+            Template::parse("Bearer ${EMPTY}", &env),
+            Err(TemplateError::EmptyEnv("EMPTY".into()))
+        );
+        let secrets = [Secret::new("A", "sk-aaa"), Secret::new("B", "bbb")];
+        assert_eq!(
+            scrub("key sk-aaa and bbb, again sk-aaa", &secrets),
+            "key ${A} and ${B}, again ${A}"
+        );
     }
 
     #[test]

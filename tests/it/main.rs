@@ -8,6 +8,7 @@ mod cron;
 mod espeak;
 mod fake_tts;
 mod harness;
+mod hostile;
 mod listen;
 mod piper;
 mod presets;

@@ -1,0 +1,206 @@
+//! audio: one decoded clip → what the bulletin airs: the output format, any DC
+//! offset removed, its own edge silence trimmed, measured, levelled (within a
+//! bounded gain) so voices of different loudness do not jump at the joins, and
+//! faded at its edges so the joins do not click.
+//!
+//! The measurement is taken on the trimmed clip, before levelling, because that
+//! is what will actually be aired: a backend's quiet hiss or a DC step must be
+//! judged as what it is, not as the padding around it.
+
+use std::time::Duration;
+
+use crate::audio::{self, AudioSpec, Clip, TrimOptions};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrepareSettings {
+    pub spec: AudioSpec,
+    /// Fade at each clip edge.
+    pub fade: Duration,
+    pub trim: TrimOptions,
+    /// Per-clip loudness before the programme is normalized; `None` leaves clips
+    /// as they are. The gain is bounded by [`audio::MAX_CLIP_GAIN_DB`].
+    pub level_lufs: Option<f64>,
+}
+
+impl PrepareSettings {
+    pub fn new(spec: AudioSpec) -> PrepareSettings {
+        PrepareSettings {
+            spec,
+            fade: Duration::from_millis(5),
+            trim: TrimOptions::default(),
+            level_lufs: None,
+        }
+    }
+}
+
+/// A clip ready for the bulletin, with what was measured on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub clip: Clip,
+    /// Loudness of the trimmed clip before levelling (LUFS; `NEG_INFINITY` when
+    /// nothing was left after trimming). See [`audio::speech_loudness`].
+    pub speech_lufs: f64,
+    /// Peak of the converted clip before trimming (dBFS), for messages about
+    /// clips that turn out to hold nothing.
+    pub peak_dbfs: f64,
+    /// Duration of the converted clip before trimming.
+    pub untrimmed: Duration,
+    /// Gain applied by levelling (dB).
+    pub gain_db: f64,
+}
+
+/// Pure and independent per clip, so callers may run it on any thread.
+pub fn prepare(mut clip: Clip, settings: &PrepareSettings) -> Prepared {
+    // Before resampling and trimming: an offset would ring at the clip's edges
+    // and count as sound in the padding.
+    remove_dc(&mut clip);
+    let converted = audio::convert(clip, settings.spec);
+    let untrimmed = converted.duration();
+    let peak = converted.peak();
+    let mut trimmed = audio::trim_silence(&converted, &settings.trim);
+    drop(converted);
+    remove_dc(&mut trimmed);
+    let speech_lufs = audio::speech_loudness(&trimmed);
+    let gain_db = match settings.level_lufs {
+        Some(target) => audio::level_clip(&mut trimmed, target).gain_db,
+        None => 0.0,
+    };
+    audio::fade_edges(&mut trimmed, settings.fade);
+    Prepared {
+        clip: trimmed,
+        speech_lufs,
+        peak_dbfs: if peak > 0.0 {
+            20.0 * f64::from(peak).log10()
+        } else {
+            f64::NEG_INFINITY
+        },
+        untrimmed,
+        gain_db,
+    }
+}
+
+/// Subtracts each channel's mean: an offset carried into the programme would
+/// step at every join.
+fn remove_dc(clip: &mut Clip) {
+    let channels = usize::from(clip.spec().channels.max(1));
+    let frames = clip.samples().len() / channels;
+    if frames == 0 {
+        return;
+    }
+    let mut means = vec![0.0f64; channels];
+    for frame in clip.samples().chunks_exact(channels) {
+        for (m, s) in means.iter_mut().zip(frame) {
+            *m += f64::from(*s);
+        }
+    }
+    let means: Vec<f32> = means.iter().map(|m| (m / frames as f64) as f32).collect();
+    if means.iter().all(|m| *m == 0.0) {
+        return;
+    }
+    for frame in clip.samples_mut().chunks_exact_mut(channels) {
+        for (s, m) in frame.iter_mut().zip(&means) {
+            *s -= m;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUT: AudioSpec = AudioSpec {
+        sample_rate: 48000,
+        channels: 1,
+    };
+
+    #[test]
+    fn prepare_converts_trims_and_fades() {
+        let settings = PrepareSettings::new(OUT);
+        // 0.5 s of 440 Hz at 24 kHz stereo, between 200 ms of silence on each side.
+        let rate = 24000;
+        let mut samples = vec![0.0f32; 2 * rate / 5];
+        for i in 0..rate / 2 {
+            let v = (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin() * 0.5;
+            samples.extend_from_slice(&[v, v]);
+        }
+        samples.extend(std::iter::repeat_n(0.0, 2 * rate / 5));
+        let input = Clip::new(
+            AudioSpec {
+                sample_rate: rate as u32,
+                channels: 2,
+            },
+            samples,
+        );
+        let out = prepare(input, &settings);
+        assert_eq!(out.clip.spec(), settings.spec);
+        let secs = out.clip.duration().as_secs_f64();
+        assert!((0.49..0.53).contains(&secs), "trimmed to the tone: {secs}s");
+        assert!((out.untrimmed.as_secs_f64() - 0.9).abs() < 0.01);
+        assert!(out.clip.samples()[0].abs() < 1e-3, "faded in");
+        assert!(
+            out.clip.samples()[out.clip.samples().len() - 1].abs() < 1e-3,
+            "faded out"
+        );
+        assert!((out.peak_dbfs + 6.02).abs() < 0.1, "{}", out.peak_dbfs);
+        assert!(out.speech_lufs > -15.0, "{}", out.speech_lufs);
+    }
+
+    #[test]
+    fn dc_offset_is_removed_and_levels_are_evened() {
+        let mut settings = PrepareSettings::new(OUT);
+        settings.level_lufs = Some(-23.0);
+        let tone = |amp: f32| {
+            Clip::new(
+                OUT,
+                (0..48000)
+                    .map(|i| 0.1 + (i as f32 * 0.0523).sin() * amp)
+                    .collect(),
+            )
+        };
+        let loud = prepare(tone(0.5), &settings).clip;
+        let quiet = prepare(tone(0.125), &settings).clip;
+        let mean: f32 = loud.samples().iter().sum::<f32>() / loud.samples().len() as f32;
+        assert!(mean.abs() < 1e-3, "no DC: {mean}");
+        let (a, b) = (
+            audio::measure(&loud).integrated().unwrap(),
+            audio::measure(&quiet).integrated().unwrap(),
+        );
+        assert!((a - b).abs() < 0.5, "{a} vs {b}");
+    }
+
+    #[test]
+    fn an_offset_alone_leaves_nothing_to_air() {
+        // A backend that sends only a DC level: no speech once the offset is gone.
+        let dc = Clip::new(OUT, vec![0.3; 48000]);
+        let out = prepare(dc, &PrepareSettings::new(OUT));
+        assert!(out.clip.is_empty(), "{} frames", out.clip.frames().0);
+        assert_eq!(out.speech_lufs, f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn a_whisper_is_measured_as_it_will_air_and_lifted_by_at_most_the_bound() {
+        // Speech-like tone bursts 45 dB down: above the trim floor, quiet as speech.
+        let amp = 10f32.powf(-45.0 / 20.0);
+        let clip = Clip::new(
+            OUT,
+            (0..48000)
+                .map(|i| (i as f32 * 0.0523).sin() * amp * (1.0 + (i as f32 * 0.0004).sin()))
+                .collect(),
+        );
+        let mut settings = PrepareSettings::new(OUT);
+        settings.level_lufs = Some(-23.0);
+        let out = prepare(clip, &settings);
+        assert!(
+            (-52.0..-40.0).contains(&out.speech_lufs),
+            "{}",
+            out.speech_lufs
+        );
+        assert!(
+            out.gain_db <= audio::MAX_CLIP_GAIN_DB + 1e-9,
+            "{}",
+            out.gain_db
+        );
+        let after = audio::measure(&out.clip).integrated().unwrap();
+        assert!(after < -23.0 - 1.0, "not blown up to the target: {after}");
+    }
+}
