@@ -52,8 +52,8 @@ enum Command {
         /// Synthesize every segment afresh, reading and writing no cache.
         #[arg(long)]
         no_cache: bool,
-        /// Wait this long for another run writing the same name, instead of exiting with code 6 at once.
-        #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+        /// Wait this long for another run writing the same name, instead of exiting with code 6 at once (0 to 86400).
+        #[arg(long, value_name = "SECS", default_value_t = 0.0, value_parser = parse_wait_lock)]
         wait_lock: f64,
         /// Drop articles whose segments fail after retries, build the rest, exit 3.
         #[arg(long)]
@@ -124,6 +124,17 @@ enum CacheAction {
     },
 }
 
+fn parse_wait_lock(text: &str) -> Result<f64, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.0..=86400.0).contains(&secs) {
+        return Err(format!("{secs} is out of range: use 0 to 86400 seconds"));
+    }
+    Ok(secs)
+}
+
 fn parse_max_duration(text: &str) -> Result<std::time::Duration, String> {
     crate::config::parse_duration(text, std::time::Duration::from_secs(1))
 }
@@ -189,12 +200,13 @@ fn run(cli: Cli) -> u8 {
                 out,
                 name,
                 cache,
-                wait_lock: std::time::Duration::from_secs_f64(wait_lock.clamp(0.0, 86400.0)),
+                wait_lock: std::time::Duration::from_secs_f64(wait_lock),
                 skip_failed_articles,
                 skip_bad_inputs,
                 formats: format,
                 per_article,
                 max_duration,
+                cancel: crate::cancel::Cancel::on_signals(),
                 progress_bar: !cli.quiet
                     && matches!(cli.log_format, LogFormat::Text)
                     && run::stderr_is_terminal(),
@@ -291,8 +303,13 @@ fn init_logging(cli: &Cli) {
     };
     let filter = EnvFilter::try_from_env("BULLETIN_LOG")
         .unwrap_or_else(|_| EnvFilter::new(format!("bulletin={level},warn")));
+    // Colour only for a person at a terminal: cron mails stderr, and log files
+    // and collectors must not fill with escape codes. https://no-color.org
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     match cli.log_format {
         LogFormat::Json => builder.json().flatten_event(true).init(),

@@ -16,6 +16,7 @@
 
 pub mod assemble;
 pub mod audio;
+pub mod cancel;
 pub mod cli;
 pub mod config;
 pub mod exit_codes;

@@ -7,6 +7,7 @@ use std::io;
 use std::time::Duration;
 
 use crate::audio::{AudioSpec, Frames, Limiter, Loudness, LoudnessTarget, Meter};
+use crate::cancel::Cancel;
 
 use super::spool::Spool;
 
@@ -128,18 +129,20 @@ pub fn layout(spool: &Spool, items: &[Item]) -> Vec<Placement> {
 }
 
 /// Renders `items` from `spool` into `sink`, brought to `target` (or passed
-/// through unchanged when `target` is `None`).
+/// through unchanged when `target` is `None`). Every chunk is a checkpoint for
+/// `cancel`: a long pause or programme stops at once on a signal.
 pub fn render(
     spool: &mut Spool,
     items: &[Item],
     target: Option<&LoudnessTarget>,
+    cancel: &Cancel,
     sink: &mut dyn FnMut(&[f32]) -> io::Result<()>,
 ) -> io::Result<Rendered> {
     let spec = spool.spec();
     check_lengths(spool, items)?;
     let timeline = layout(spool, items);
     let mut before = Meter::new(spec);
-    walk(spool, items, &timeline, &mut |samples| {
+    walk(spool, items, &timeline, cancel, &mut |samples| {
         before.add(samples);
         Ok(())
     })?;
@@ -152,7 +155,7 @@ pub fn render(
     let mut after = Meter::new(spec);
     let mut limiter = target.map(|t| Limiter::new(spec, t.true_peak_dbtp));
     let mut out = Vec::new();
-    walk(spool, items, &timeline, &mut |samples| {
+    walk(spool, items, &timeline, cancel, &mut |samples| {
         let scaled: Vec<f32> = samples.iter().map(|s| s * gain).collect();
         let ready = match &mut limiter {
             Some(l) => {
@@ -188,6 +191,7 @@ fn walk(
     spool: &mut Spool,
     items: &[Item],
     timeline: &[Placement],
+    cancel: &Cancel,
     f: &mut dyn FnMut(&[f32]) -> io::Result<()>,
 ) -> io::Result<()> {
     let spec = spool.spec();
@@ -195,6 +199,7 @@ fn walk(
     let beds = beds(spool, items, timeline)?;
     let mut at = Frames(0);
     let mut emit = |start: Frames, chunk: &mut Vec<f32>| -> io::Result<()> {
+        cancel.check_io()?;
         for bed in &beds {
             bed.mix(start, chunk, channels);
         }
@@ -304,7 +309,7 @@ mod tests {
     /// Renders without normalization; returns the report and every sample.
     fn render_all(spool: &mut Spool, items: &[Item]) -> (Rendered, Vec<f32>) {
         let mut samples = Vec::new();
-        let r = render(spool, items, None, &mut |x| {
+        let r = render(spool, items, None, &Cancel::never(), &mut |x| {
             samples.extend_from_slice(x);
             Ok(())
         })
@@ -358,13 +363,13 @@ mod tests {
             Item::new(1, Duration::ZERO),
         ];
         items[1].min_frames = Frames(120);
-        let err = render(&mut spool, &items, None, &mut |_| Ok(())).unwrap_err();
+        let err = render(&mut spool, &items, None, &Cancel::never(), &mut |_| Ok(())).unwrap_err();
         assert!(
             err.to_string().contains("segment 1 holds 0 frames"),
             "{err}"
         );
         items[1].min_frames = Frames(0);
-        assert!(render(&mut spool, &items, None, &mut |_| Ok(())).is_ok());
+        assert!(render(&mut spool, &items, None, &Cancel::never(), &mut |_| Ok(())).is_ok());
     }
 
     #[test]
@@ -429,6 +434,7 @@ mod tests {
             &mut spool,
             &items,
             Some(&LoudnessTarget::broadcast()),
+            &Cancel::never(),
             &mut |x| {
                 n += x.len();
                 Ok(())

@@ -26,6 +26,24 @@ use super::raw::{RawBackend, RawConfig, RawDuration, RawKindVoices};
 
 const PRESETS: &str = include_str!("presets.toml");
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
+/// The longest pause (or bed lead-in or tail) a bulletin may hold.
+const MAX_PAUSE: Duration = Duration::from_secs(60);
+
+/// `value` if it lies within `min..=max`, else a message stating the range.
+fn bounded<T: PartialOrd + std::fmt::Display + Copy>(
+    key: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<T, String> {
+    if value < min || value > max {
+        Err(format!(
+            "{key} = {value} is out of range: use {min} to {max}"
+        ))
+    } else {
+        Ok(value)
+    }
+}
 
 /// Everything `voices.toml` says, validated.
 #[derive(Debug, Clone)]
@@ -128,11 +146,7 @@ fn resolve(
 ) -> Result<Config, String> {
     let bulletin = raw.bulletin;
     let sample_rate = bulletin.sample_rate.unwrap_or(48000);
-    if !(8000..=192_000).contains(&sample_rate) {
-        return Err(format!(
-            "[bulletin] sample_rate = {sample_rate} is outside 8000..=192000"
-        ));
-    }
+    bounded("[bulletin] sample_rate", sample_rate, 8000, 192_000)?;
     let split = match bulletin.split.as_deref() {
         None | Some("sentence") => SplitMode::Sentence,
         Some("paragraph") => SplitMode::Paragraph,
@@ -145,12 +159,26 @@ fn resolve(
     let defaults = Pauses::default();
     let pause =
         |value: &Option<RawDuration>, name: &str, default: Duration| -> Result<Duration, String> {
-            match value {
-                None => Ok(default),
-                Some(RawDuration::Millis(ms)) => Ok(Duration::from_millis(*ms)),
+            let at = if name.starts_with("bed_") {
+                "[bulletin.sounds]"
+            } else {
+                "[bulletin.pauses]"
+            };
+            let d = match value {
+                None => return Ok(default),
+                Some(RawDuration::Millis(ms)) => Duration::from_secs_f64(ms.min(1e12) / 1000.0),
                 Some(RawDuration::Text(t)) => parse_duration(t, Duration::from_millis(1))
-                    .map_err(|e| format!("[bulletin.pauses] {name}: {e}")),
+                    .map_err(|e| format!("{at} {name}: {e}"))?,
+            };
+            // A pause is silence on air: a minute is already dead air.
+            if d > MAX_PAUSE {
+                return Err(format!(
+                    "{at} {name} = {:.1}s is out of range: use 0 to {}s",
+                    d.as_secs_f64(),
+                    MAX_PAUSE.as_secs()
+                ));
             }
+            Ok(d)
         };
     let p = &bulletin.pauses;
     let pauses = Pauses {
@@ -187,12 +215,16 @@ fn resolve(
         bed: BedSettings {
             path: sound(&bulletin.sounds.bed),
             lead: pause(&bulletin.sounds.bed_lead, "bed_lead", bed_defaults.lead)?,
-            duck_db: bulletin
-                .sounds
-                .bed_duck_db
-                .unwrap_or(bed_defaults.duck_db)
-                .abs()
-                .min(60.0),
+            duck_db: bounded(
+                "[bulletin.sounds] bed_duck_db",
+                bulletin
+                    .sounds
+                    .bed_duck_db
+                    .unwrap_or(bed_defaults.duck_db)
+                    .abs(),
+                0.0,
+                60.0,
+            )?,
             tail: pause(&bulletin.sounds.bed_tail, "bed_tail", bed_defaults.tail)?,
         },
     };
@@ -269,7 +301,7 @@ fn resolve(
         let speed = v.speed.unwrap_or(1.0);
         if !(0.25..=4.0).contains(&speed) {
             return Err(format!(
-                "[voices.{name}] speed = {speed} is outside 0.25..=4.0"
+                "[voices.{name}] speed = {speed} is out of range: use 0.25 to 4"
             ));
         }
         // The language a voice speaks: its own `lang`, else the first language that uses it.
@@ -418,8 +450,16 @@ fn resolve_output(bulletin: &super::raw::RawBulletin) -> Result<OutputSettings, 
             client_id: c.client_id.clone().unwrap_or_default(),
             valid_for: match &c.valid_for {
                 None => Duration::from_secs(3600),
-                Some(t) => parse_duration(t, Duration::from_secs(60))
-                    .map_err(|e| format!("[bulletin.cart] valid_for: {e}"))?,
+                Some(t) => {
+                    let d = parse_duration(t, Duration::from_secs(60))
+                        .map_err(|e| format!("[bulletin.cart] valid_for: {e}"))?;
+                    if !(Duration::from_secs(60)..=Duration::from_secs(366 * 86400)).contains(&d) {
+                        return Err(format!(
+                            "[bulletin.cart] valid_for = \"{t}\" is out of range: use 1m to 366d"
+                        ));
+                    }
+                    d
+                }
             },
         }),
     };
@@ -538,7 +578,7 @@ fn resolve_backend(
             let cooldown = raw.cooldown_secs.unwrap_or(30.0);
             if !(cooldown.is_finite() && (0.0..=3600.0).contains(&cooldown)) {
                 return Err(format!(
-                    "cooldown_secs = {cooldown} must be between 0 and 3600"
+                    "cooldown_secs = {cooldown} is out of range: use 0 to 3600"
                 ));
             }
             let method = raw.method.as_deref().unwrap_or("POST").to_ascii_uppercase();
@@ -624,10 +664,12 @@ fn resolve_backend(
                     None | Some("same-origin") => RedirectPolicy::SameOrigin,
                     Some("follow") => RedirectPolicy::Follow,
                     Some("none") => RedirectPolicy::None,
-                    Some(other) => return Err(format!(
+                    Some(other) => {
+                        return Err(format!(
                         "redirects = \"{other}\": use \"same-origin\" (the default), \"follow\" \
                              (to another origin without credentials) or \"none\""
-                    )),
+                    ))
+                    }
                 },
             })
         }
@@ -669,15 +711,12 @@ fn resolve_backend(
         other => return Err(format!("kind = \"{other}\": use \"http\" or \"command\"")),
     };
 
+    let nonzero = |n: usize| NonZeroUsize::new(n).expect("bounded below by 1");
     let limit = match (raw.max_chars, raw.max_bytes) {
         (Some(_), Some(_)) => return Err("give `max_chars` or `max_bytes`, not both".into()),
-        (Some(n), None) => {
-            Limit::Chars(NonZeroUsize::new(n).ok_or("max_chars must be at least 1")?)
-        }
-        (None, Some(n)) => {
-            Limit::Bytes(NonZeroUsize::new(n).ok_or("max_bytes must be at least 1")?)
-        }
-        (None, None) => Limit::Chars(NonZeroUsize::new(1000).expect("non-zero")),
+        (Some(n), None) => Limit::Chars(nonzero(bounded("max_chars", n, 1, 100_000)?)),
+        (None, Some(n)) => Limit::Bytes(nonzero(bounded("max_bytes", n, 1, 100_000)?)),
+        (None, None) => Limit::Chars(nonzero(1000)),
     };
     let is_command = matches!(transport, Transport::Command(_));
     let default_concurrency = if is_command {
@@ -687,22 +726,35 @@ fn resolve_backend(
     } else {
         4
     };
-    let concurrency = NonZeroUsize::new(raw.concurrency.unwrap_or(default_concurrency))
-        .ok_or("concurrency must be at least 1")?;
+    let concurrency = nonzero(bounded(
+        "concurrency",
+        raw.concurrency.unwrap_or(default_concurrency),
+        1,
+        64,
+    )?);
     let timeout_secs = raw.timeout_secs.unwrap_or(60.0);
     if !(timeout_secs.is_finite() && timeout_secs > 0.0 && timeout_secs <= 3600.0) {
         return Err(format!(
-            "timeout_secs = {timeout_secs} must be between 0 and 3600"
+            "timeout_secs = {timeout_secs} is out of range: use more than 0, at most 3600"
         ));
     }
     let retry = RetryPolicy {
-        retries: raw.retries.unwrap_or(4),
+        retries: bounded("retries", raw.retries.unwrap_or(4), 0, 10)?,
         ..RetryPolicy::default()
     };
-    let max_response_bytes = (raw.max_response_mb.unwrap_or(200).clamp(1, 4096) as usize) << 20;
+    let max_response_bytes = (bounded(
+        "max_response_mb",
+        raw.max_response_mb.unwrap_or(200),
+        1,
+        4096,
+    )? as usize)
+        << 20;
     let requests_per_minute = match raw.requests_per_minute {
         None => None,
-        Some(n) => Some(NonZeroU32::new(n).ok_or("requests_per_minute must be at least 1")?),
+        Some(n) => Some(
+            NonZeroU32::new(bounded("requests_per_minute", n, 1, 60_000)?)
+                .expect("bounded below by 1"),
+        ),
     };
     let spec = BackendSpec {
         name: name.to_owned(),
@@ -1041,6 +1093,56 @@ model = "kokoro"
             "{MINIMAL}\n[bulletin.pauses]\narticle = \"2 weeks\"\n"
         ))
         .is_err());
+    }
+
+    #[test]
+    fn every_number_has_a_range_that_the_message_states() {
+        for (patch, expect) in [
+            (
+                "retries = 4000000000",
+                "retries = 4000000000 is out of range: use 0 to 10",
+            ),
+            (
+                "max_response_mb = 0",
+                "max_response_mb = 0 is out of range: use 1 to 4096",
+            ),
+            (
+                "concurrency = 0",
+                "concurrency = 0 is out of range: use 1 to 64",
+            ),
+            (
+                "timeout_secs = 0",
+                "timeout_secs = 0 is out of range: use more than 0, at most 3600",
+            ),
+            (
+                "max_chars = 0",
+                "max_chars = 0 is out of range: use 1 to 100000",
+            ),
+            (
+                "requests_per_minute = 0",
+                "requests_per_minute = 0 is out of range",
+            ),
+        ] {
+            let text = MINIMAL.replace("concurrency = 2", patch);
+            let e = parse(&text).unwrap_err().to_string();
+            assert!(e.contains(expect), "{patch}: {e}");
+        }
+        for (pauses, expect) in [
+            (
+                "article = \"10h\"",
+                "article = 36000.0s is out of range: use 0 to 60s",
+            ),
+            ("sentence = 3600000", "sentence = 3600.0s is out of range"),
+            ("sentence = -5", "a duration must not be negative (got -5)"),
+        ] {
+            let e = parse(&format!("{MINIMAL}\n[bulletin.pauses]\n{pauses}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(expect), "{pauses}: {e}");
+            assert!(!e.contains("untagged"), "{e}");
+        }
+        let ok = parse(&format!("{MINIMAL}\n[bulletin.pauses]\nsentence = 250.5\n")).unwrap();
+        assert_eq!(ok.script.pauses.sentence, Duration::from_micros(250_500));
     }
 
     #[test]

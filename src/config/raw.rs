@@ -80,11 +80,41 @@ pub struct RawPauses {
 }
 
 /// Milliseconds as a number, or text with a unit (`"1.5s"`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RawDuration {
-    Millis(u64),
+    Millis(f64),
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawDuration, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RawDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("milliseconds as a number, or text with a unit such as \"1.5s\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawDuration, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawDuration, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawDuration, E> {
+                if v.is_finite() && v >= 0.0 {
+                    Ok(RawDuration::Millis(v))
+                } else {
+                    Err(E::custom(format!(
+                        "a duration must not be negative (got {v})"
+                    )))
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawDuration, E> {
+                Ok(RawDuration::Text(v.to_owned()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]

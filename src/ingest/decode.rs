@@ -119,7 +119,10 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 }
 
 /// CRLF and lone CR become LF; Unicode line and paragraph separators become
-/// a line break and a blank line.
+/// a line break and a blank line; a form feed a line break. Other control
+/// characters (ESC, BEL, the rest of C0 and C1, DEL) are dropped: they would
+/// reach the voice, the plan, the logs and the transcript, and carry nothing a
+/// listener should hear.
 fn normalize_newlines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -131,8 +134,10 @@ fn normalize_newlines(text: &str) -> String {
                 }
                 out.push('\n');
             }
-            '\u{2028}' => out.push('\n'),
+            '\u{2028}' | '\u{0c}' => out.push('\n'),
             '\u{2029}' => out.push_str("\n\n"),
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() => {}
             _ => out.push(c),
         }
     }
@@ -228,6 +233,13 @@ mod tests {
             err(&big),
             "dir/a.txt: file is too large (10.0 MiB; the limit is 10 MiB)"
         );
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_text() {
+        let text = decode("a.txt", "Ti\x1b[31mtle\x07\n\nA body of ordinary text\x1b]0;x\x07 and more\u{85}.\x7f\x0cNext one, with enough text around it.".as_bytes()).unwrap();
+        assert_eq!(text, "Ti[31mtle\n\nA body of ordinary text]0;x and more.\nNext one, with enough text around it.");
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
     }
 
     #[test]

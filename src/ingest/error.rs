@@ -27,6 +27,15 @@ pub enum IngestError {
         limit: u64,
     },
 
+    #[error(
+        "{origin}: more than {} MiB arrived without an end; refused (an endless stream such as /dev/zero or `yes`?)",
+        mib(*.limit)
+    )]
+    Endless { origin: String, limit: u64 },
+
+    #[error("{origin}: is {kind}, not an article file; only regular files are read from a folder")]
+    NotRegular { origin: String, kind: &'static str },
+
     #[error("{origin}: file is UTF-16 text ({endian}); save it as UTF-8")]
     Utf16 {
         origin: String,
@@ -59,6 +68,8 @@ impl IngestError {
             | IngestError::Read { origin, .. }
             | IngestError::EmptyFolder { origin }
             | IngestError::TooLarge { origin, .. }
+            | IngestError::Endless { origin, .. }
+            | IngestError::NotRegular { origin, .. }
             | IngestError::Utf16 { origin, .. }
             | IngestError::InvalidUtf8 { origin, .. }
             | IngestError::Binary { origin, .. }

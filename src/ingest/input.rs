@@ -52,12 +52,21 @@ impl From<PathBuf> for InputSpec {
     }
 }
 
-/// Reads every input, in order. A folder contributes its article files
-/// (`.txt`, `.md`, `.text`; not hidden; not in subfolders), sorted by file
-/// name with numbers in numeric order (`2.txt` before `10.txt`). Files over [`MAX_ARTICLE_BYTES`] are refused before they are read.
-/// Stdin is read once: a second `-` gets no bytes (and fails as empty).
+/// Reads every input, in order; the first one that cannot be read stops it.
+/// A folder contributes its article files (`.txt`, `.md`, `.text`; not hidden;
+/// not in subfolders), sorted by file name with numbers in numeric order
+/// (`2.txt` before `10.txt`). Files over [`MAX_ARTICLE_BYTES`] are refused
+/// before they are read; stdin and special files (a FIFO, `/dev/zero`) are
+/// refused as soon as they pass it. Stdin is read once: a second `-` gets no
+/// bytes (and fails as empty).
 pub fn collect(inputs: &[InputSpec]) -> Result<Vec<Document>, IngestError> {
     collect_from(inputs, &mut io::stdin().lock())
+}
+
+/// Like [`collect`], for one input, with a result per file: a bad file in a
+/// folder is reported on its own, so that the rest can be read.
+pub fn collect_each(input: &InputSpec) -> Vec<Result<Document, IngestError>> {
+    documents_of(input, &mut io::stdin().lock())
 }
 
 /// [`collect`] with `stdin` standing in for standard input.
@@ -67,29 +76,74 @@ pub(crate) fn collect_from(
 ) -> Result<Vec<Document>, IngestError> {
     let mut documents = Vec::new();
     for input in inputs {
-        match input {
-            InputSpec::Stdin => documents.push(Document {
-                origin: STDIN_ORIGIN.to_owned(),
-                bytes: read_limited(STDIN_ORIGIN, stdin)?,
-            }),
-            InputSpec::Path(path) => {
-                let origin = path.display().to_string();
-                let meta = fs::metadata(path).map_err(|e| io_error(&origin, e))?;
-                if meta.is_dir() {
-                    let files = article_files(path, &origin)?;
-                    if files.is_empty() {
-                        return Err(IngestError::EmptyFolder { origin });
-                    }
-                    for file in files {
-                        documents.push(read_file(&file)?);
-                    }
-                } else {
-                    documents.push(read_file(path)?);
-                }
-            }
+        for document in documents_of(input, stdin) {
+            documents.push(document?);
         }
     }
     Ok(documents)
+}
+
+fn documents_of(input: &InputSpec, stdin: &mut dyn Read) -> Vec<Result<Document, IngestError>> {
+    match input {
+        InputSpec::Stdin => vec![read_stream(STDIN_ORIGIN, stdin).map(|bytes| Document {
+            origin: STDIN_ORIGIN.to_owned(),
+            bytes,
+        })],
+        InputSpec::Path(path) => {
+            let origin = path.display().to_string();
+            let meta = match fs::metadata(path) {
+                Ok(m) => m,
+                Err(e) => return vec![Err(io_error(&origin, e))],
+            };
+            if !meta.is_dir() {
+                // Named on the command line: read even if special, up to the limit.
+                return vec![read_file(path, &meta)];
+            }
+            match article_files(path, &origin) {
+                Ok(files) if files.is_empty() => vec![Err(IngestError::EmptyFolder { origin })],
+                Ok(files) => files
+                    .iter()
+                    .map(|file| {
+                        let origin = file.display().to_string();
+                        let meta = fs::metadata(file).map_err(|e| io_error(&origin, e))?;
+                        // A FIFO, socket or device among the articles would block
+                        // or never end: only regular files are read from a folder.
+                        if !meta.is_file() {
+                            return Err(IngestError::NotRegular {
+                                origin,
+                                kind: kind_of(&meta),
+                            });
+                        }
+                        read_file(file, &meta)
+                    })
+                    .collect(),
+                Err(e) => vec![Err(e)],
+            }
+        }
+    }
+}
+
+/// What a non-regular, non-folder file is, for messages.
+fn kind_of(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }
 
 /// The article files directly inside `dir`, sorted by file name.
@@ -160,9 +214,8 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-fn read_file(path: &Path) -> Result<Document, IngestError> {
+fn read_file(path: &Path, meta: &fs::Metadata) -> Result<Document, IngestError> {
     let origin = path.display().to_string();
-    let meta = fs::metadata(path).map_err(|e| io_error(&origin, e))?;
     if meta.is_file() && meta.len() > MAX_ARTICLE_BYTES {
         return Err(IngestError::TooLarge {
             origin,
@@ -171,23 +224,21 @@ fn read_file(path: &Path) -> Result<Document, IngestError> {
         });
     }
     let mut file = fs::File::open(path).map_err(|e| io_error(&origin, e))?;
-    let bytes = read_limited(&origin, &mut file)?;
+    let bytes = read_stream(&origin, &mut file)?;
     Ok(Document { origin, bytes })
 }
 
-/// Reads at most the size limit; past it, counts the rest without keeping it
-/// so the error can say how large the input was.
-fn read_limited(origin: &str, reader: &mut dyn Read) -> Result<Vec<u8>, IngestError> {
+/// Reads at most the size limit. A stream that goes past it is refused at
+/// once: reading on to report its size would never end for `/dev/zero`.
+fn read_stream(origin: &str, reader: &mut dyn Read) -> Result<Vec<u8>, IngestError> {
     let mut bytes = Vec::new();
-    (&mut *reader)
+    reader
         .take(MAX_ARTICLE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(origin, e))?;
     if bytes.len() as u64 > MAX_ARTICLE_BYTES {
-        let rest = io::copy(reader, &mut io::sink()).map_err(|e| io_error(origin, e))?;
-        return Err(IngestError::TooLarge {
+        return Err(IngestError::Endless {
             origin: origin.to_owned(),
-            size: bytes.len() as u64 + rest,
             limit: MAX_ARTICLE_BYTES,
         });
     }
@@ -349,12 +400,34 @@ mod tests {
     }
 
     #[test]
-    fn too_large_stdin_reports_its_size() {
-        let mut big = io::repeat(b'a').take(12 * 1024 * 1024);
-        let err = collect_from(&[InputSpec::Stdin], &mut big).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "<stdin>: file is too large (12.0 MiB; the limit is 10 MiB)"
+    fn endless_stdin_is_refused_at_the_limit() {
+        // `yes | bulletin build -`: never ends, so the limit is where it stops.
+        let mut endless = io::repeat(b'y');
+        let err = collect_from(&[InputSpec::Stdin], &mut endless).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("<stdin>: more than 10 MiB arrived without an end"),
+            "{err}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_bounded_and_skipped_in_folders() {
+        let err =
+            collect_from(&[InputSpec::Path("/dev/zero".into())], &mut io::empty()).unwrap_err();
+        assert!(matches!(err, IngestError::Endless { .. }), "{err}");
+        let dir = TempDir::new();
+        dir.write("a.txt", b"Title\n\nBody.\n");
+        let fifo = dir.0.join("b.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let each = documents_of(&InputSpec::Path(dir.0.clone()), &mut io::empty());
+        assert_eq!(each.len(), 2);
+        assert!(each[0].is_ok());
+        let err = each[1].as_ref().unwrap_err().to_string();
+        assert!(err.contains("b.txt: is a FIFO (named pipe)"), "{err}");
     }
 }

@@ -26,7 +26,7 @@ mod parse;
 pub use article::{Article, Byline};
 pub use decode::MAX_ARTICLE_BYTES;
 pub use error::IngestError;
-pub use input::{collect, Document, InputSpec, STDIN_ORIGIN};
+pub use input::{collect, collect_each, Document, InputSpec, STDIN_ORIGIN};
 pub use language::{detect_language, Language};
 pub use parse::parse;
 

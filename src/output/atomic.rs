@@ -6,6 +6,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// Length of the random part of a temporary name (tempfile's default).
+pub(crate) const RANDOM_LEN: usize = 6;
+
 /// An artifact written but not yet in place.
 pub struct Staged {
     temp: tempfile::NamedTempFile,
@@ -17,24 +20,26 @@ pub fn stage(
     target: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<Staged> {
-    stage_seekable(target, |w| write(w))
+    let (dir, file) = split(target);
+    stage_in(dir, &format!(".{file}."), &file, |w| write(w))
 }
 
-/// Like `stage`, for writers that seek back to patch headers (WAV sizes).
-pub fn stage_seekable(
-    target: &Path,
+/// Writes `file` in `dir` through `write` into a temporary file named
+/// `{prefix}XXXXXX.partial` in the same folder, synced to disk.
+pub(crate) fn stage_in(
+    dir: &Path,
+    prefix: &str,
+    file: &str,
     write: impl FnOnce(&mut io::BufWriter<&fs::File>) -> io::Result<()>,
 ) -> io::Result<Staged> {
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+        .prefix(prefix)
+        .rand_bytes(RANDOM_LEN)
         .suffix(".partial")
         .tempfile_in(dir)?;
     {
@@ -45,13 +50,33 @@ pub fn stage_seekable(
     temp.as_file().sync_all()?;
     Ok(Staged {
         temp,
-        target: target.to_owned(),
+        target: dir.join(file),
     })
+}
+
+fn split(target: &Path) -> (&Path, String) {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (dir, name)
 }
 
 impl Staged {
     pub fn target(&self) -> &Path {
         &self.target
+    }
+
+    /// The file name it will have.
+    pub fn file(&self) -> &str {
+        self.target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
     }
 
     /// Renames into place, with the permissions an ordinary new file would get.
@@ -72,26 +97,6 @@ fn set_default_permissions(file: &fs::File) -> io::Result<()> {
 #[cfg(not(unix))]
 fn set_default_permissions(_: &fs::File) -> io::Result<()> {
     Ok(())
-}
-
-/// Commits several staged files; the manifest should come last so that its
-/// presence means the set is complete.
-pub fn commit_all(staged: Vec<Staged>) -> io::Result<Vec<PathBuf>> {
-    let mut done = Vec::with_capacity(staged.len());
-    for s in staged {
-        done.push(s.commit()?);
-    }
-    if let Some(dir) = done.first().and_then(|p| p.parent()) {
-        // Make the renames durable; not every platform can open a folder.
-        if let Ok(d) = fs::File::open(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        }) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(done)
 }
 
 #[cfg(test)]

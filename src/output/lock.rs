@@ -24,6 +24,8 @@ pub enum LockError {
     },
     #[error("could not lock {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error("{} is {what}, not a lock file; refusing to use it (remove it if no run is writing this name)", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
 }
 
 impl OutputLock {
@@ -37,14 +39,7 @@ impl OutputLock {
         let started = Instant::now();
         let mut announced = false;
         let mut file = loop {
-            // Not truncated here: the holder's note stays readable until we own the lock.
-            let mut file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .read(true)
-                .write(true)
-                .open(&path)
-                .map_err(io_err)?;
+            let mut file = open_no_follow(&path)?;
             match file.try_lock() {
                 // The holder removes the file as it lets go; a lock on a file
                 // that is no longer at `path` guards nothing, so open it again.
@@ -94,6 +89,50 @@ impl Drop for OutputLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// Opens (or creates) the lock file without following a symbolic link: a link
+/// planted at the lock's name must not get its target truncated.
+fn open_no_follow(path: &Path) -> Result<File, LockError> {
+    let mut options = OpenOptions::new();
+    // Not truncated here: the holder's note stays readable until we own the lock.
+    options.create(true).truncate(false).read(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|source| {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            LockError::NotAFile {
+                path: path.to_owned(),
+                what: "a symbolic link",
+            }
+        } else {
+            LockError::Io {
+                path: path.to_owned(),
+                source,
+            }
+        }
+    })?;
+    let kind = file
+        .metadata()
+        .map(|m| m.file_type())
+        .map_err(|source| LockError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    if !kind.is_file() {
+        return Err(LockError::NotAFile {
+            path: path.to_owned(),
+            what: if kind.is_dir() {
+                "a folder"
+            } else {
+                "a special file"
+            },
+        });
+    }
+    Ok(file)
 }
 
 #[cfg(unix)]
@@ -150,6 +189,23 @@ mod tests {
             0,
             "lock files are removed on release"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_at_the_lock_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join(".news.lock")).unwrap();
+        let err = OutputLock::acquire(dir.path(), "news", Duration::ZERO).unwrap_err();
+        assert!(err.to_string().contains("is a symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        // A dangling link is refused too, and nothing is created at its target.
+        let gone = dir.path().join("gone.txt");
+        std::os::unix::fs::symlink(&gone, dir.path().join(".other.lock")).unwrap();
+        assert!(OutputLock::acquire(dir.path(), "other", Duration::ZERO).is_err());
+        assert!(!gone.exists());
     }
 
     #[test]

@@ -8,8 +8,11 @@ use crate::script::{ArticleSummary, Script, SegmentKind};
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
+    /// Identifies the set of files committed together with this manifest.
+    pub generation: String,
     pub audio: AudioInfo,
-    /// Every file written, by format (`wav`, `mp3`) and per article.
+    /// Every file of this generation but the manifest itself, by format
+    /// (`wav`, `mp3`, `vtt`) and per article.
     pub files: Vec<FileEntry>,
     pub loudness: LoudnessReport,
     pub articles: Vec<ArticleEntry>,
@@ -91,8 +94,13 @@ pub struct SegmentEntry {
     pub lang: String,
     /// Exactly the text sent to the backend (the spoken form).
     pub text: String,
-    /// The article's own words that `text` speaks.
-    pub source_text: String,
+    /// The article's own words that `text` speaks; on the first piece only of
+    /// a sentence split into several (see `source_text_in`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_text: Option<std::sync::Arc<str>>,
+    /// For a later piece of a split sentence: the segment holding its `source_text`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_text_in: Option<String>,
     pub start_ms: u64,
     pub end_ms: u64,
     pub pause_after_ms: u64,
@@ -146,6 +154,7 @@ impl Manifest {
                     lang: seg.lang.clone(),
                     text: seg.text.clone(),
                     source_text: seg.source_text.clone(),
+                    source_text_in: seg.source_text_in.clone(),
                     start_ms: ms(place.start),
                     end_ms: ms(place.end),
                     pause_after_ms: seg.pause_after.as_millis() as u64,
@@ -171,6 +180,7 @@ impl Manifest {
             })
             .collect();
         Manifest {
+            generation: String::new(),
             audio: AudioInfo {
                 path: audio_path.to_owned(),
                 sample_rate: spec.sample_rate,

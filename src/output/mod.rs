@@ -3,14 +3,16 @@
 
 mod atomic;
 mod bwf;
+mod generation;
 mod lock;
 mod manifest;
 mod mp3;
 mod settings;
 mod vtt;
 
-pub use atomic::{commit_all, stage, stage_seekable, Staged};
+pub use atomic::{stage, Staged};
 pub use bwf::{patch_bext_loudness, write_bwf, Bext, BwfWriter, Cart, CartTimer, WavFormat};
+pub use generation::{is_artifact, recover, CommitError, Generation};
 pub use lock::{LockError, OutputLock};
 pub use manifest::{
     ArticleEntry, AudioInfo, FileEntry, LoudnessFigures, LoudnessReport, Manifest, SegmentEntry,

@@ -3,46 +3,47 @@
 //! files), staged under temporary names, and the manifest that goes with them.
 
 use crate::assemble::{render, Item, Spool};
+use crate::cancel::Cancel;
 use crate::output::{
-    self, Bext, BwfWriter, Cart, CartSettings, Chapter, FileEntry, Format, Manifest, Mp3Tags,
-    OutputSettings, SegmentSource, WavFormat,
+    self, Bext, BwfWriter, Cart, CartSettings, Chapter, FileEntry, Format, Generation, Manifest,
+    Mp3Tags, OutputSettings, SegmentSource, WavFormat,
 };
 use crate::script::Script;
 use std::io::Write;
 use std::path::Path;
 
-use super::build::BuildOptions;
 use super::error::Error;
 
 pub(super) fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.to_owned();
-    move |source| Error::Write { path, source }
-}
-
-pub(super) struct Written {
-    pub(super) manifest: Manifest,
-    pub(super) staged: Vec<output::Staged>,
+    move |source| match crate::cancel::interrupted_by(&source) {
+        Some(signal) => Error::Interrupted(signal),
+        None => Error::Write { path, source },
+    }
 }
 
 /// Renders the programme into every requested format (and per-article files),
-/// staged under temporary names; returns the manifest to go with them.
+/// staged in `generation`; returns the manifest to go with them. Every chunk
+/// of audio is a checkpoint for `cancel`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn write_artifacts(
-    opts: &BuildOptions,
+    generation: &mut Generation,
     name: &str,
     settings: &OutputSettings,
     script: &Script,
     items: &[Item],
     sources: &[SegmentSource],
     spool: &mut Spool,
-) -> Result<Written, Error> {
+    cancel: &Cancel,
+) -> Result<Manifest, Error> {
     let spec = spool.spec();
     let created = chrono::Local::now();
     let wants_mp3 = settings.formats.contains(&Format::Mp3);
-    let mut staged = Vec::new();
     let mut files = Vec::new();
     let mut mp3_samples = Vec::new();
     let primary = settings.formats.first().copied().unwrap_or(Format::Wav);
-    let wav_path = opts.out.join(format!("{name}.wav"));
+    let wav_file = format!("{name}.wav");
+    let wav_path = generation.path(&wav_file);
     let format = WavFormat {
         bits: settings.bits,
         spec,
@@ -52,33 +53,45 @@ pub(super) fn write_artifacts(
     let mut rendered = None;
     let write_wav = settings.formats.contains(&Format::Wav);
     if write_wav {
-        let staged_wav = output::stage_seekable(&wav_path, |w| {
-            let mut writer = BwfWriter::new(w, format, Some(&bext), cart.as_ref())?;
-            let r = render(spool, items, settings.loudness.as_ref(), &mut |samples| {
-                if wants_mp3 {
-                    mp3_samples.extend_from_slice(samples);
-                }
-                writer.write_samples(samples)
-            })?;
-            let w = writer.finish()?;
-            w.flush()?;
-            output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)?;
-            rendered = Some(r);
-            Ok(())
-        })
-        .map_err(write_err(&wav_path))?;
-        staged.push(staged_wav);
+        generation
+            .stage_seekable(&wav_file, |w| {
+                let mut writer = BwfWriter::new(w, format, Some(&bext), cart.as_ref())?;
+                let r = render(
+                    spool,
+                    items,
+                    settings.loudness.as_ref(),
+                    cancel,
+                    &mut |samples| {
+                        if wants_mp3 {
+                            mp3_samples.extend_from_slice(samples);
+                        }
+                        writer.write_samples(samples)
+                    },
+                )?;
+                let w = writer.finish()?;
+                w.flush()?;
+                output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)?;
+                rendered = Some(r);
+                Ok(())
+            })
+            .map_err(write_err(&wav_path))?;
         files.push(FileEntry {
             format: "wav".into(),
-            path: format!("{name}.wav"),
+            path: wav_file,
             article: None,
         });
     } else {
-        let r = render(spool, items, settings.loudness.as_ref(), &mut |samples| {
-            mp3_samples.extend_from_slice(samples);
-            Ok(())
-        })
-        .map_err(write_err(&opts.out))?;
+        let r = render(
+            spool,
+            items,
+            settings.loudness.as_ref(),
+            cancel,
+            &mut |samples| {
+                mp3_samples.extend_from_slice(samples);
+                Ok(())
+            },
+        )
+        .map_err(write_err(generation.dir()))?;
         rendered = Some(r);
     }
     let rendered = rendered.expect("the programme was rendered");
@@ -94,7 +107,9 @@ pub(super) fn write_artifacts(
     manifest.loudness.true_peak_ceiling_dbtp = settings.loudness.as_ref().map(|t| t.true_peak_dbtp);
 
     if wants_mp3 {
-        let path = opts.out.join(format!("{name}.mp3"));
+        cancel.check().map_err(|i| Error::Interrupted(i.0))?;
+        let file = format!("{name}.mp3");
+        let path = generation.path(&file);
         let clip = crate::audio::Clip::new(spec, std::mem::take(&mut mp3_samples));
         let chapters: Vec<Chapter> = manifest
             .articles
@@ -114,13 +129,12 @@ pub(super) fn write_artifacts(
             date: created.format("%Y-%m-%dT%H:%M:%S").to_string(),
             comment: format!("{} articles", manifest.articles.len()),
         };
-        staged.push(
-            output::stage(&path, |w| output::write_mp3(&clip, &tags, &chapters, w))
-                .map_err(write_err(&path))?,
-        );
+        generation
+            .stage(&file, |w| output::write_mp3(&clip, &tags, &chapters, w))
+            .map_err(write_err(&path))?;
         files.push(FileEntry {
             format: "mp3".into(),
-            path: format!("{name}.mp3"),
+            path: file,
             article: None,
         });
     }
@@ -135,21 +149,25 @@ pub(super) fn write_artifacts(
                 .map(|(_, item)| *item)
                 .collect();
             let file = format!("{name}-a{}.wav", a + 1);
-            let path = opts.out.join(&file);
+            let path = generation.path(&file);
             let mut article_bext = bext.clone();
             article_bext.description =
                 truncate(&format!("{} - {}", bext.description, summary.title), 256);
-            let staged_file = output::stage_seekable(&path, |w| {
-                let mut writer = BwfWriter::new(w, format, Some(&article_bext), None)?;
-                let r = render(spool, &mine, settings.loudness.as_ref(), &mut |samples| {
-                    writer.write_samples(samples)
-                })?;
-                let w = writer.finish()?;
-                w.flush()?;
-                output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)
-            })
-            .map_err(write_err(&path))?;
-            staged.push(staged_file);
+            generation
+                .stage_seekable(&file, |w| {
+                    let mut writer = BwfWriter::new(w, format, Some(&article_bext), None)?;
+                    let r = render(
+                        spool,
+                        &mine,
+                        settings.loudness.as_ref(),
+                        cancel,
+                        &mut |samples| writer.write_samples(samples),
+                    )?;
+                    let w = writer.finish()?;
+                    w.flush()?;
+                    output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)
+                })
+                .map_err(write_err(&path))?;
             files.push(FileEntry {
                 format: "wav".into(),
                 path: file,
@@ -158,7 +176,7 @@ pub(super) fn write_artifacts(
         }
     }
     manifest.files = files;
-    Ok(Written { manifest, staged })
+    Ok(manifest)
 }
 
 pub(super) fn bext_for(

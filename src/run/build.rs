@@ -3,14 +3,15 @@
 //! that make it safe to run from cron.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::assemble::{Bed, Item, Spool};
 use crate::audio::PrepareSettings;
+use crate::cancel::Cancel;
 use crate::config::{Config, Secrets};
 use crate::ingest::{self, Article, InputSpec};
-use crate::output::{self, Format, OutputLock, SegmentSource};
+use crate::output::{self, FileEntry, Format, Generation, OutputLock, SegmentSource};
 use crate::script::{self, Script, SegmentKind};
 use crate::tts::{ClipCache, Engine};
 
@@ -49,6 +50,8 @@ pub struct BuildOptions {
     pub per_article: bool,
     /// Drop the lowest-priority articles, whole, until the bulletin fits.
     pub max_duration: Option<Duration>,
+    /// Checked at every safe point; a signal stops the run with nothing written.
+    pub cancel: Cancel,
 }
 
 impl BuildOptions {
@@ -66,6 +69,7 @@ impl BuildOptions {
             formats: None,
             per_article: false,
             max_duration: None,
+            cancel: Cancel::never(),
         }
     }
 }
@@ -86,7 +90,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let name = artifact_name(opts.name.as_deref())?;
     let config = Config::load(&opts.voices, Secrets::Required, &|k| std::env::var(k).ok())?;
-    let (articles, skipped) = read_inputs(&opts.inputs, opts.skip_bad_inputs)?;
+    // Reading a pipe or a terminal cannot be interrupted, and holds nothing to clean up.
+    let (articles, skipped) = opts
+        .cancel
+        .exit_at_once(|| read_inputs(&opts.inputs, opts.skip_bad_inputs))?;
     let script = script::build(&articles, &config.script)?;
     tracing::info!(
         articles = script.articles.len(),
@@ -99,7 +106,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         source,
     })?;
     let _lock = OutputLock::acquire(&opts.out, &name, opts.wait_lock)?;
-    remove_stale_partials(&opts.out, &name);
+    output::recover(&opts.out, &name);
 
     let cache = match &opts.cache {
         CacheChoice::Off => None,
@@ -136,6 +143,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         spool,
         &script,
         opts.progress_bar,
+        &opts.cancel,
     ))?;
     // Cancelled tasks (an interrupted run) end with the runtime; their programs are killed.
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -162,31 +170,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         })
         .collect();
 
-    let written = write_artifacts(
-        opts,
+    tracing::info!(segments = items.len(), "rendering the bulletin");
+    let mut generation = Generation::new(&opts.out, &name);
+    let mut manifest = write_artifacts(
+        &mut generation,
         &name,
         &output_settings,
         &script,
         &items,
         &sources,
         &mut outcome.spool,
+        &opts.cancel,
     )?;
-    let mut manifest = written.manifest;
+    manifest.generation = generation.id().to_owned();
     manifest.dropped_articles = serde_json::to_value(&dropped).expect("plain data");
     manifest.skipped_inputs = serde_json::to_value(&skipped).expect("plain data");
-    let json = serde_json::to_vec_pretty(&manifest).expect("the manifest is plain data");
     let transcript = output::render_vtt(&manifest.cues());
-    let vtt = opts.out.join(format!("{name}.vtt"));
-    let manifest_path = opts.out.join(format!("{name}.json"));
-    let mut staged = written.staged;
-    staged.push(
-        output::stage(&vtt, |w| w.write_all(transcript.as_bytes())).map_err(write_err(&vtt))?,
-    );
-    // The manifest goes last, so its presence means the set is complete.
-    staged.push(
-        output::stage(&manifest_path, |w| w.write_all(&json)).map_err(write_err(&manifest_path))?,
-    );
-    let paths = output::commit_all(staged).map_err(write_err(&opts.out))?;
+    let vtt = format!("{name}.vtt");
+    generation
+        .stage(&vtt, |w| w.write_all(transcript.as_bytes()))
+        .map_err(write_err(&generation.path(&vtt)))?;
+    manifest.files.push(FileEntry {
+        format: "vtt".into(),
+        path: vtt,
+        article: None,
+    });
+    let json = serde_json::to_vec_pretty(&manifest).expect("the manifest is plain data");
+    // The manifest goes last: its presence means the set is complete.
+    let paths = generation.commit(|w| w.write_all(&json), &opts.cancel)?;
 
     let cached = sources.iter().filter(|s| s.cached).count();
     let requests: u32 = sources.iter().map(|s| s.attempts).sum::<u32>() + outcome.failed_requests;
@@ -275,25 +286,13 @@ fn read_inputs(
     let mut skipped = Vec::new();
     let mut first_error = None;
     for input in inputs {
-        let documents = match ingest::collect(std::slice::from_ref(input)) {
-            Ok(d) => d,
-            Err(e) => {
-                tracing::warn!("skipping an input: {e}");
-                skipped.push(SkippedInput {
-                    origin: input_origin(input),
-                    error: e.to_string(),
-                });
-                first_error.get_or_insert(e);
-                continue;
-            }
-        };
-        for doc in &documents {
-            match ingest::parse(doc) {
+        for document in ingest::collect_each(input) {
+            match document.and_then(|doc| ingest::parse(&doc)) {
                 Ok(article) => articles.push(article),
                 Err(e) => {
                     tracing::warn!("skipping an input: {e}");
                     skipped.push(SkippedInput {
-                        origin: doc.origin.clone(),
+                        origin: e.origin().to_owned(),
                         error: e.to_string(),
                     });
                     first_error.get_or_insert(e);
@@ -304,13 +303,6 @@ fn read_inputs(
     match (articles.is_empty(), first_error) {
         (true, Some(e)) => Err(e.into()),
         _ => Ok((articles, skipped)),
-    }
-}
-
-fn input_origin(input: &InputSpec) -> String {
-    match input {
-        InputSpec::Path(p) => p.display().to_string(),
-        InputSpec::Stdin => ingest::STDIN_ORIGIN.to_owned(),
     }
 }
 
@@ -330,23 +322,6 @@ fn artifact_name(name: Option<&str>) -> Result<String, Error> {
         )));
     }
     Ok(name)
-}
-
-/// Temporary files a killed run left behind for this name. We hold the lock,
-/// so nobody else is writing them.
-fn remove_stale_partials(dir: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file = entry.file_name().to_string_lossy().into_owned();
-        let ours = ["wav", "json", "vtt"]
-            .iter()
-            .any(|ext| file.starts_with(&format!(".{name}.{ext}.")));
-        if ours && file.ends_with(".partial") {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
 }
 
 /// Whether a progress bar suits this run: a terminal on stderr.

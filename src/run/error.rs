@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::config::ConfigError;
 use crate::exit_codes;
 use crate::ingest::IngestError;
-use crate::output::LockError;
+use crate::output::{CommitError, LockError};
 use crate::script::ScriptError;
 use crate::tts::{EngineError, SegmentFailure};
 
@@ -32,6 +32,8 @@ pub enum Error {
     },
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(transparent)]
+    Commit(CommitError),
     #[error("interrupted by {0}; no bulletin was written (clips made so far are cached for the next run)")]
     Interrupted(&'static str),
     #[error("{0}")]
@@ -47,9 +49,19 @@ impl Error {
             Error::Synthesis(_) => exit_codes::BACKEND,
             Error::Lock(LockError::Held { .. }) => exit_codes::LOCKED,
             Error::Interrupted(_) => exit_codes::INTERRUPTED,
+            Error::Commit(_) => exit_codes::FAILURE,
             Error::Engine(_) | Error::Write { .. } | Error::Lock(_) | Error::Cache(_) => {
                 exit_codes::FAILURE
             }
+        }
+    }
+}
+
+impl From<CommitError> for Error {
+    fn from(e: CommitError) -> Error {
+        match e {
+            CommitError::Interrupted(i) => Error::Interrupted(i.0),
+            other => Error::Commit(other),
         }
     }
 }

@@ -34,6 +34,7 @@ pub(super) async fn synthesize(
     spool: Spool,
     script: &Script,
     progress_bar: bool,
+    cancel: &crate::cancel::Cancel,
 ) -> Result<Outcome, Error> {
     let engine = Arc::new(engine);
     let settings = Arc::new(settings);
@@ -88,7 +89,7 @@ pub(super) async fn synthesize(
             .collect(),
         spool,
     };
-    let mut interrupted = std::pin::pin!(shutdown_signal());
+    let mut interrupted = std::pin::pin!(cancel.wait());
     let mut done = 0;
     loop {
         let (index, result, _permit) = tokio::select! {
@@ -180,27 +181,4 @@ pub(super) async fn load_sound(
         cached: false,
         elapsed: started.elapsed(),
     })
-}
-
-/// Resolves with the signal's name on SIGINT or SIGTERM.
-pub(super) async fn shutdown_signal() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-                _ = term.recv() => "SIGTERM",
-            },
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "SIGINT"
-    }
 }

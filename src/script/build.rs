@@ -230,7 +230,8 @@ fn push_sound(segments: &mut Vec<Segment>, id: &str, path: &std::path::Path, pau
         voice: String::new(),
         lang: String::new(),
         text: String::new(),
-        source_text: String::new(),
+        source_text: None,
+        source_text_in: None,
         pause_after: pause,
         sound: Some(path.to_owned()),
         bed: false,
@@ -311,6 +312,12 @@ fn push_chunks(
     }
     let many = pieces.len() > 1;
     let count = pieces.len();
+    let first = if many {
+        format!("{id}-1")
+    } else {
+        id.to_owned()
+    };
+    let source: std::sync::Arc<str> = source.into();
     for (i, (chunk, voice, lang)) in pieces.into_iter().enumerate() {
         segments.push(Segment {
             id: if many {
@@ -323,7 +330,8 @@ fn push_chunks(
             voice,
             lang,
             text: chunk,
-            source_text: source.to_owned(),
+            source_text: (i == 0).then(|| source.clone()),
+            source_text_in: (i > 0).then(|| first.clone()),
             pause_after: settings.pauses.sentence,
             sound: None,
             bed: false,
@@ -338,9 +346,13 @@ fn set_last_pause(segments: &mut [Segment], pause: Duration) {
     }
 }
 
-/// Collapses runs of whitespace (line breaks included) into one space.
+/// Collapses runs of whitespace (line breaks included) into one space and
+/// drops control characters (text from voices.toml has not been through ingest).
 fn clean(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether a backend can say anything for `text`: pure punctuation would come
@@ -531,6 +543,31 @@ mod tests {
             err.to_string()
                 .starts_with("a.txt: article \"标题\" is in language `fr`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_long_unpunctuated_paragraph_gives_a_linear_script() {
+        let s = settings(SplitMode::Sentence, 100);
+        let long: String = "很长的句子没有标点".repeat(1200);
+        let script = build(&[article("zh", &[&long])], &s).unwrap();
+        let body: Vec<&Segment> = script
+            .segments
+            .iter()
+            .filter(|g| g.kind == SegmentKind::Body)
+            .collect();
+        assert!(body.len() > 100);
+        assert_eq!(body[0].source_text.as_deref(), Some(long.as_str()));
+        assert!(body[1..]
+            .iter()
+            .all(|g| g.source_text.is_none()
+                && g.source_text_in.as_deref() == Some(body[0].id.as_str())));
+        let json = serde_json::to_string(&script).unwrap();
+        assert!(
+            json.len() < long.len() * 3,
+            "{} bytes of plan for {} bytes of text",
+            json.len(),
+            long.len()
         );
     }
 

@@ -42,7 +42,14 @@ pub struct Segment {
     /// Exactly the text sent to the backend: the speakable form.
     pub text: String,
     /// The text as written in the article, of which `text` is the spoken form.
-    pub source_text: String,
+    /// When a long sentence is split into pieces, only the first piece carries
+    /// it (the others point at that piece with `source_text_in`), so the plan
+    /// and the manifest stay linear in the input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_text: Option<std::sync::Arc<str>>,
+    /// The id of the segment whose `source_text` this piece speaks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_text_in: Option<String>,
     #[serde(rename = "pause_after_ms", serialize_with = "as_millis")]
     pub pause_after: Duration,
     /// The audio file of a `sound` segment.

@@ -319,7 +319,11 @@ fn mp3_has_one_chapter_per_article_at_its_start() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(files, vec!["b.wav", "b.mp3"]);
+    assert_eq!(
+        files,
+        vec!["b.wav", "b.mp3", "b.vtt"],
+        "every file of the generation"
+    );
     let Ok(out) = Command::new("ffprobe")
         .args(["-v", "error", "-show_chapters", "-of", "json"])
         .arg(ws.path("out/b.mp3"))

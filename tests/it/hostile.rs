@@ -272,3 +272,282 @@ fn a_same_origin_redirect_is_followed_with_the_key_and_an_empty_key_is_refused()
         .fails_with(4)
         .stderr_has("`SECRET_KEY` is set but empty");
 }
+
+/// Every file in `out/` with its bytes.
+fn snapshot(ws: &Workspace) -> Vec<(String, Vec<u8>)> {
+    ws.files("out")
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(ws.path(&format!("out/{f}"))).unwrap_or_default();
+            (f, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_plain_run_after_a_rich_one_leaves_exactly_its_own_generation() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    ws.write("voices.toml", config(&server.url(), ""));
+    ws.write("a.txt", ARTICLE);
+    ws.write("b.txt", "Second story\n\nIt is short.\n");
+    ws.write("c.txt", "Third story\n\nIt is short as well.\n");
+    ws.bulletin()
+        .args(["build", "-n", "m", "--per-article", "--format", "wav,mp3"])
+        .args(["a.txt", "b.txt", "c.txt"])
+        .output()
+        .success();
+    assert_eq!(
+        ws.files("out"),
+        ["m-a1.wav", "m-a2.wav", "m-a3.wav", "m.json", "m.mp3", "m.vtt", "m.wav"]
+    );
+    ws.bulletin()
+        .args(["build", "-n", "m", "a.txt"])
+        .output()
+        .success();
+    assert_eq!(ws.files("out"), ["m.json", "m.vtt", "m.wav"]);
+    let m = manifest(&ws, "m");
+    let mut listed: Vec<String> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    listed.push("m.json".into());
+    listed.sort();
+    assert_eq!(listed, ws.files("out"), "the manifest lists its generation");
+    assert!(!m["generation"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn a_folder_in_the_way_fails_naming_it_and_leaves_the_previous_generation_whole() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    ws.write("voices.toml", config(&server.url(), ""));
+    ws.write("a.txt", ARTICLE);
+    ws.bulletin()
+        .args(["build", "-n", "m", "a.txt"])
+        .output()
+        .success();
+    let before = snapshot(&ws);
+    std::fs::create_dir(ws.path("out/m.mp3")).unwrap();
+    ws.write("a.txt", ARTICLE.replace("Monday", "Tuesday"));
+    let out = ws
+        .bulletin()
+        .args(["build", "-n", "m", "--format", "wav,mp3", "a.txt"])
+        .output()
+        .fails_with(1)
+        .stderr_has("out/m.mp3 is a folder, in the way of the bulletin's m.mp3");
+    let mut after = snapshot(&ws);
+    after.retain(|(f, _)| f != "m.mp3");
+    assert_eq!(
+        after,
+        before,
+        "previous generation intact\n{}",
+        out.stderr()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_lock_is_refused_and_partials_are_cleaned_by_their_exact_name() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    ws.write("voices.toml", config(&server.url(), ""));
+    ws.write("a.txt", ARTICLE);
+    let victim = ws.write("victim.txt", "precious");
+    std::fs::create_dir_all(ws.path("out")).unwrap();
+    std::os::unix::fs::symlink(&victim, ws.path("out/.m.lock")).unwrap();
+    ws.bulletin()
+        .args(["build", "-n", "m", "a.txt"])
+        .output()
+        .fails_with(1)
+        .stderr_has("is a symbolic link");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    std::fs::remove_file(ws.path("out/.m.lock")).unwrap();
+    // A killed run of `-n m` left one partial; a concurrent `-n m.wav` run owns the other.
+    ws.write("out/.m.Ab12Cd.partial", "stale");
+    ws.write("out/.m.wav.Xy34Zw.partial", "another run's, in progress");
+    ws.bulletin()
+        .args(["build", "-n", "m", "a.txt"])
+        .output()
+        .success();
+    let files = ws.files("out");
+    assert!(
+        !files.contains(&".m.Ab12Cd.partial".to_owned()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&".m.wav.Xy34Zw.partial".to_owned()),
+        "{files:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn inputs_that_never_end_are_refused_in_bounded_time() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    ws.write("voices.toml", config(&server.url(), ""));
+    ws.write("day/1.txt", ARTICLE);
+    let fifo = ws.path("day/2.txt");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let started = std::time::Instant::now();
+    ws.bulletin()
+        .args(["build", "-n", "b", "--skip-bad-inputs", "day"])
+        .output()
+        .fails_with(3)
+        .stderr_has("2.txt: is a FIFO (named pipe)");
+    let m = manifest(&ws, "b");
+    assert!(m["skipped_inputs"][0]["origin"]
+        .as_str()
+        .unwrap()
+        .ends_with("2.txt"));
+    ws.bulletin()
+        .args(["build", "-n", "b", "day"])
+        .output()
+        .fails_with(4)
+        .stderr_has("is a FIFO");
+    ws.bulletin()
+        .args(["build", "-n", "z", "/dev/zero"])
+        .output()
+        .fails_with(4)
+        .stderr_has("/dev/zero: more than 10 MiB arrived without an end");
+    let mut yes = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .current_dir(ws.dir.path())
+        .env("BULLETIN_CACHE_DIR", ws.path("cache"))
+        .args(["build", "-n", "y", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = yes.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let line = [b'y', b'\n'].repeat(4096);
+        while stdin.write_all(&line).is_ok() {}
+    });
+    let out = yes.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>: more than 10 MiB"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn sigterm_while_rendering_exits_130_and_leaves_yesterday_byte_identical() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    // Long pauses make a long programme: rendering takes seconds, not milliseconds.
+    let extra = "[bulletin]\nsample_rate = 8000\n[bulletin.pauses]\nsentence = \"60s\"\nparagraph = \"60s\"\nafter_title = \"60s\"\narticle = \"60s\"\n";
+    ws.write(
+        "voices.toml",
+        format!("{extra}{}", config(&server.url(), "")),
+    );
+    let body: String = (1..=40)
+        .map(|i| format!("Sentence number {i} of the long story. "))
+        .collect();
+    ws.write("a.txt", format!("A long story\n\n{body}\n"));
+    ws.write("b.txt", ARTICLE);
+    ws.bulletin()
+        .args(["build", "-n", "m", "b.txt"])
+        .output()
+        .success();
+    let before = snapshot(&ws);
+    let mut child = ws.bulletin().args(["build", "-n", "m", "a.txt"]).spawn();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let mut log = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("rendering the bulletin") {
+            break;
+        }
+    }
+    assert!(log.contains("rendering"), "{log}");
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{log}{}", rest.join("\n"));
+    assert!(rest.join("\n").contains("interrupted by SIGTERM"));
+    assert_eq!(snapshot(&ws), before, "the previous bulletin is untouched");
+}
+
+#[test]
+fn cron_mail_has_no_escape_codes_and_article_controls_reach_nothing() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    ws.write("voices.toml", config(&server.url(), ""));
+    ws.write(
+        "a.txt",
+        "Ferries\x1b[2J return\x07\n\nThe council said on Monday\x1b]0;pwned\x07 that crossings resume.\n",
+    );
+    let plan = ws
+        .bulletin()
+        .args(["plan", "--json", "a.txt"])
+        .output()
+        .success();
+    assert!(!plan.stdout().contains('\x1b') && !plan.stdout().contains("\\u001b"));
+    let log = std::fs::File::create(ws.path("build.log")).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .current_dir(ws.dir.path())
+        .env("BULLETIN_CACHE_DIR", ws.path("cache"))
+        .args(["build", "-n", "b", "-v", "a.txt"])
+        .stderr(log)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read(ws.path("build.log")).unwrap();
+    assert!(!text.contains(&0x1b), "{}", String::from_utf8_lossy(&text));
+    assert!(!text.contains(&0x07));
+    let vtt = std::fs::read_to_string(ws.path("out/b.vtt")).unwrap();
+    assert!(!vtt.chars().any(|c| c.is_control() && c != '\n'), "{vtt:?}");
+    for r in server.requests() {
+        assert!(!r.text.chars().any(char::is_control), "{:?}", r.text);
+    }
+}
+
+#[test]
+fn a_huge_unpunctuated_paragraph_gives_a_linear_plan() {
+    let ws = Workspace::new();
+    ws.write(
+        "voices.toml",
+        config("http://127.0.0.1:9/v1/audio/speech", ""),
+    );
+    let words: String = (0..17_000).map(|i| format!("word{} ", i % 10)).collect();
+    assert!(words.len() >= 100_000);
+    ws.write("a.txt", format!("Endless\n\n{words}\n"));
+    let plan = ws
+        .bulletin()
+        .args(["plan", "--json", "a.txt"])
+        .output()
+        .success();
+    let json = plan.stdout();
+    assert!(
+        json.len() < words.len() * 3,
+        "{} bytes of plan for {} bytes of article",
+        json.len(),
+        words.len()
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let with_source = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s.get("source_text").is_some())
+        .count();
+    assert_eq!(
+        with_source, 2,
+        "the title and the first piece of the paragraph"
+    );
+}
