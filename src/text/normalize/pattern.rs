@@ -12,6 +12,20 @@ use super::super::chars::is_closer;
 /// optional decimal part (`7`, `1,299`, `3.14`, `1,299.50`).
 pub(super) const NUM: &str = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?";
 
+/// A dash or tilde that can join the two ends of a range (`3-5`, `8:30—17:00`,
+/// `3~5天`, `10%～20%`): hyphens, en and em dashes, the Chinese double dash
+/// `——`, tildes and wave dashes, full width or not. `至` and `到` are words,
+/// left to the rules that know them.
+pub(super) const DASH: &str = "(?:——|[-‐‑‒–—―~～〜－])";
+
+/// Whether `c` is one of the marks in [`DASH`].
+pub(super) fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '~' | '～' | '〜' | '－'
+    )
+}
+
 /// An ASCII word boundary: next to a Han character counts as a boundary,
 /// which Unicode `\b` would not give (Han characters are word characters).
 pub(super) const B: &str = r"(?-u:\b)";
@@ -196,6 +210,16 @@ mod tests {
             replace_numbers(re, "none", |_| None),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn dashes() {
+        let re = pattern!("^{DASH}$");
+        for dash in ["-", "–", "—", "——", "~", "～", "〜", "－"] {
+            assert!(re.is_match(dash), "{dash}");
+            assert!(dash.chars().all(is_dash), "{dash}");
+        }
+        assert!(!re.is_match("至") && !is_dash('/'));
     }
 
     #[test]
