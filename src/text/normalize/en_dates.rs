@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 use super::en_numbers::{cardinal, decade, ordinal, year};
 use super::pattern::{
-    at_sentence_end, cow_step, end, get, in_range, pattern, replace_numbers, start, whole, B, DASH,
+    at_sentence_end, cow_step, en_to, end, get, in_range, pattern, replace_numbers, start, whole,
+    B, DASH,
 };
 
 const MONTHS: [&str; 12] = [
@@ -141,7 +142,8 @@ pub(super) fn clock_times(text: &str) -> Cow<'_, str> {
         let meridiem = |ap: &str| ap.chars().next().map(String::from).unwrap_or_default();
         let from = clock_in_range(get(caps, "h"), m, &meridiem(ap))?;
         let to = clock_in_range(get(caps, "h2"), m2, &meridiem(ap2))?;
-        Some(format!("{from} to {to}{}", final_dot(text, caps)))
+        let join = en_to(text, start(caps));
+        Some(format!("{from} {join} {to}{}", final_dot(text, caps)))
     });
     let text = cow_step(text, |text| {
         replace_numbers(with_colon, text, |caps| {

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::en_numbers::{cardinal, number, ordinal, year};
-use super::pattern::{get, in_range, pattern, replace_numbers, Number, B, DASH, NUM};
+use super::pattern::{en_to, get, in_range, pattern, replace_numbers, start, Number, B, DASH, NUM};
 
 /// Whether `written` is a plain four-digit number that reads as a year.
 fn is_year(written: &str) -> bool {
@@ -16,16 +16,17 @@ fn is_year(written: &str) -> bool {
 
 /// Ranges with a dash or a tilde: `2017-2020` → twenty seventeen to twenty
 /// twenty, `2017–18` → twenty seventeen to eighteen, `3-5` → three to
-/// five, `3~5` → three to five.
+/// five, `3~5` → three to five, `between 3-5` → between three and five.
 pub(super) fn ranges(text: &str) -> Cow<'_, str> {
     let re = pattern!(r"(?P<a>{NUM})\s?{DASH}\s?(?P<b>{NUM})");
     replace_numbers(re, text, |caps| {
         let (a, b) = (get(caps, "a"), get(caps, "b"));
+        let to = en_to(text, start(caps));
         if is_year(a) && (is_year(b) || b.len() == 2) {
             let b = if b.len() == 2 { number(b) } else { year(b) };
-            return Some(format!("{} to {b}", year(a)));
+            return Some(format!("{} {to} {b}", year(a)));
         }
-        Some(format!("{} to {}", number(a), number(b)))
+        Some(format!("{} {to} {}", number(a), number(b)))
     })
 }
 
@@ -206,6 +207,7 @@ mod tests {
         assert_eq!(ranges("COVID-19"), "COVID-19");
         assert_eq!(ranges("pages 10—12"), "pages ten to twelve");
         assert_eq!(ranges("3~5"), "three to five");
+        assert_eq!(ranges("between 3-5"), "between three and five");
         assert_eq!(ranges("2020–2025"), "twenty twenty to twenty twenty-five");
         assert_eq!(ordinals("21st"), "twenty-first");
         assert_eq!(ordinals("the 1,000th"), "the one thousandth");

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::en_numbers;
-use super::pattern::{get, pattern, Number, B, DASH, NUM};
+use super::pattern::{en_to, get, pattern, start, Number, B, DASH, NUM};
 use super::units;
 use super::zh_quantities::count_before;
 
@@ -110,6 +110,7 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
         let said = match get(caps, "a") {
             "" => amount(&cur, num, scale),
             a => {
+                let to = en_to(text, start(caps));
                 let ascale = scale_short(get(caps, "ashort"));
                 let plain = |n: &str| Number::parse(n).frac.is_none();
                 if !ascale.is_empty() || !scale.is_empty() || (plain(a) && plain(num)) {
@@ -119,9 +120,9 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
                     };
                     let many = amount(&cur, "2", scale);
                     let name = many.strip_prefix("two ").unwrap_or(&many);
-                    format!("{a} to {} {name}", en_numbers::number(num))
+                    format!("{a} {to} {} {name}", en_numbers::number(num))
                 } else {
-                    format!("{} to {}", amount(&cur, a, ""), amount(&cur, num, ""))
+                    format!("{} {to} {}", amount(&cur, a, ""), amount(&cur, num, ""))
                 }
             }
         };

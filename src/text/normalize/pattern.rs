@@ -159,6 +159,21 @@ pub(super) fn at_sentence_end(text: &str, at: usize) -> bool {
         .is_some_and(|rest| rest.chars().all(|c| c.is_whitespace() || is_closer(c)))
 }
 
+/// The word that joins the two ends of an English range starting at byte
+/// `at`: `and` after `between` (between five and ten), `to` elsewhere.
+pub(super) fn en_to(text: &str, at: usize) -> &'static str {
+    let before = text.get(..at).unwrap_or_default().trim_end();
+    let word = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default();
+    if word.eq_ignore_ascii_case("between") {
+        "and"
+    } else {
+        "to"
+    }
+}
+
 /// A value within `lo..=hi`, read from decimal digits.
 pub(super) fn in_range(digits: &str, lo: u32, hi: u32) -> Option<u32> {
     digits.parse::<u32>().ok().filter(|n| (lo..=hi).contains(n))
@@ -210,6 +225,14 @@ mod tests {
             replace_numbers(re, "none", |_| None),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn range_words() {
+        assert_eq!(en_to("between 5-10", 8), "and");
+        assert_eq!(en_to("Between 5-10", 8), "and");
+        assert_eq!(en_to("from 5-10", 5), "to");
+        assert_eq!(en_to("5-10", 0), "to");
     }
 
     #[test]

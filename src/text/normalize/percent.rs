@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::pattern::{get, pattern, replace_numbers, B, DASH, NUM};
+use super::pattern::{en_to, get, pattern, replace_numbers, start, B, DASH, NUM};
 use super::{en_numbers, zh_numbers};
 
 /// Chinese: the share comes after 百分之/千分之, and a range repeats it.
@@ -56,7 +56,11 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
         let num = en_numbers::number(get(caps, "num"));
         Some(match get(caps, "a") {
             "" => format!("{neg}{num} {word}"),
-            a => format!("{} to {neg}{num} {word}", en_numbers::number(a)),
+            a => format!(
+                "{} {} {neg}{num} {word}",
+                en_numbers::number(a),
+                en_to(text, start(caps))
+            ),
         })
     })
 }

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use super::pattern::{get, pattern, replace_numbers, whole, Number, B, DASH, NUM};
+use super::pattern::{en_to, get, pattern, replace_numbers, start, whole, Number, B, DASH, NUM};
 use super::zh_quantities::count_before;
 use super::{en_numbers, zh_numbers};
 
@@ -279,6 +279,7 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
         };
         let written = get(caps, "num");
         let a = get(caps, "a");
+        let to = en_to(text, start(caps));
         let per = match get(caps, "per") {
             "" => String::new(),
             p => format!(" per {}", per(p)?.1),
@@ -302,8 +303,8 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
         );
         Some(match (a, aunit) {
             ("", _) => num,
-            (a, None) => format!("{} to {num}", en_numbers::number(a)),
-            (a, Some(u)) => format!("{} {} to {num}", en_numbers::number(a), name(u, a, true)),
+            (a, None) => format!("{} {to} {num}", en_numbers::number(a)),
+            (a, Some(u)) => format!("{} {} {to} {num}", en_numbers::number(a), name(u, a, true)),
         })
     })
 }
