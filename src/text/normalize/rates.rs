@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::pattern::{get, pattern};
-use super::units::{per, ALTERNATION, PER};
+use super::units::{per, ALTERNATION, PER_OPEN};
 
 /// Chinese units that make a rate on either side of a slash by themselves
 /// (`元/吨`, `毫克/升`, `公里/小时`), longest first.
@@ -37,7 +37,7 @@ pub(super) fn zh(text: &str) -> Cow<'_, str> {
     let re = pattern!(
         r"(?P<a>{UNITS_ZH}|{COUNTED_ZH}|{})/(?P<b>{UNITS_ZH}|{PER_ZH}|{})",
         *ALTERNATION,
-        *PER
+        *PER_OPEN
     );
     replace_rates(re, text, |caps, before| {
         let (a, b) = (get(caps, "a"), get(caps, "b"));
@@ -45,20 +45,21 @@ pub(super) fn zh(text: &str) -> Cow<'_, str> {
         if counted && !after_number(before) {
             return None;
         }
+
         let name = |s: &str| per(s).map_or(s.to_owned(), |(zh, _)| zh.to_owned());
         Some(format!("{}每{}", name(a), name(b)))
     })
 }
 
-/// English: rates written as symbols with no number before them: `in
-/// mg/L` → in milligrams per liter, `km/h` → kilometers per hour. After a
-/// number, `units::en` reads them.
+/// English: rates written as symbols that `units::en` did not read with a
+/// number: `in mg/L` → in milligrams per liter, `km/h` → kilometers per
+/// hour.
 pub(super) fn en(text: &str) -> Cow<'_, str> {
-    let re = pattern!(r"(?P<a>{})/(?P<b>{})", *ALTERNATION, *PER);
-    replace_rates(re, text, |caps, before| {
+    let re = pattern!(r"(?P<a>{})/(?P<b>{})", *ALTERNATION, *PER_OPEN);
+    replace_rates(re, text, |caps, _| {
         // A lone letter is a word more often than a unit (`a/b`, `I/O`).
         let (a, b) = (get(caps, "a"), get(caps, "b"));
-        if a.chars().count() < 2 || before.trim_end().ends_with(|c: char| c.is_ascii_digit()) {
+        if a.chars().count() < 2 {
             return None;
         }
         let many = super::units::many(a)?;
@@ -66,9 +67,11 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
     })
 }
 
-/// Runs `f` on every match of `re` that stands alone: no Latin letter or
-/// digit glued to a Latin end, and no slash before or after (`日/月/年` is
-/// a date's order, not a rate). `f` is given the text before the match and
+/// Runs `f` on every match of `re` that stands alone: no Latin letter glued
+/// to a Latin end (`xkm/h`, `km/hour`), and no slash before or after
+/// (`日/月/年` is a date's order, not a rate). A digit after the symbol
+/// does not glue: it is read as a number either way (`km/h0`), and so the
+/// rate reads the same once the digit is a word. `f` is given the text before the match and
 /// may pass over it by returning `None`.
 fn replace_rates<'t>(
     re: &regex::Regex,
@@ -83,8 +86,7 @@ fn replace_rates<'t>(
         let after = &text[m.end()..];
         let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
         let glued = (latin(m.as_str().chars().next()) && latin(before.chars().next_back()))
-            || (m.as_str().ends_with(|c: char| c.is_ascii_alphanumeric())
-                && after.starts_with(|c: char| c.is_ascii_alphanumeric()));
+            || (latin(m.as_str().chars().next_back()) && latin(after.chars().next()));
         let slashed = before.ends_with('/') || after.starts_with('/');
         let said = (!glued && !slashed).then(|| f(&caps, before)).flatten();
         match said {
@@ -130,6 +132,8 @@ mod tests {
             ("日/月/年", "日/月/年"),
             ("5zork/h", "5zork/h"),
             ("xkm/h", "xkm/h"),
+            ("km/h0", "公里每小时0"),
+            ("km/hour", "km/hour"),
         ];
         for (text, want) in cases {
             assert_eq!(zh(text), want, "{text}");
@@ -141,7 +145,7 @@ mod tests {
         assert_eq!(en("measured in mg/L"), "measured in milligrams per liter");
         assert_eq!(en("in km/h"), "in kilometers per hour");
         assert_eq!(en("in m³/s"), "in cubic meters per second");
-        assert_eq!(en("5 mg/L"), "5 mg/L");
+        assert_eq!(en("5 mg/L"), "5 milligrams per liter");
         assert_eq!(en("and/or a/b"), "and/or a/b");
         assert_eq!(en("zorks/h"), "zorks/h");
     }

@@ -163,16 +163,16 @@ pub(super) fn per(symbol: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Symbols as alternatives of a pattern, longest first so `km` wins over
-/// `m`; one that ends in a letter must end a word (`5 min`, not `5
-/// minutes`' `min`).
-fn alternatives<'a>(symbols: impl Iterator<Item = &'a str>) -> String {
+/// `m`; when `bounded`, one that ends in a letter must end a word (`5 min`,
+/// not `5 minutes`' `min`).
+fn alternatives<'a>(symbols: impl Iterator<Item = &'a str>, bounded: bool) -> String {
     let mut symbols: Vec<&str> = symbols.collect();
     symbols.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
     symbols.dedup();
     let alternatives: Vec<String> = symbols
         .iter()
         .map(|s| {
-            let boundary = if s.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            let boundary = if bounded && s.ends_with(|c: char| c.is_ascii_alphanumeric()) {
                 B
             } else {
                 ""
@@ -185,19 +185,24 @@ fn alternatives<'a>(symbols: impl Iterator<Item = &'a str>) -> String {
 
 /// All symbols of [`UNITS`].
 pub(super) static ALTERNATION: LazyLock<String> =
-    LazyLock::new(|| alternatives(UNITS.iter().flat_map(|u| u.symbols.iter().copied())));
+    LazyLock::new(|| alternatives(UNITS.iter().flat_map(|u| u.symbols.iter().copied()), true));
+
+/// Symbols that can follow a slash: [`UNITS`] but temperatures, and
+/// [`PER_ONLY`]; not bounded, for `rates` to look at what follows itself.
+fn per_symbols() -> impl Iterator<Item = &'static str> {
+    UNITS
+        .iter()
+        .filter(|u| !u.temperature)
+        .flat_map(|u| u.symbols.iter().copied())
+        .chain(PER_ONLY.iter().map(|(s, _, _)| *s))
+}
+
+/// [`per_symbols`] as alternatives, none bounded.
+pub(super) static PER_OPEN: LazyLock<String> = LazyLock::new(|| alternatives(per_symbols(), false));
 
 /// All symbols that can follow a slash: [`UNITS`] but temperatures, and
 /// [`PER_ONLY`].
-pub(super) static PER: LazyLock<String> = LazyLock::new(|| {
-    alternatives(
-        UNITS
-            .iter()
-            .filter(|u| !u.temperature)
-            .flat_map(|u| u.symbols.iter().copied())
-            .chain(PER_ONLY.iter().map(|(s, _, _)| *s)),
-    )
-});
+pub(super) static PER: LazyLock<String> = LazyLock::new(|| alternatives(per_symbols(), true));
 
 /// The Chinese name of a unit and, for a rate, the part after 每.
 fn zh_name(unit: &Unit, per_symbol: &str) -> String {
@@ -327,8 +332,8 @@ pub(super) fn en_symbols(text: &str) -> Cow<'_, str> {
     replace_symbols(re, text, |unit| unit.many)
 }
 
-/// Replaces each symbol `re` finds that stands alone (no letter before a
-/// Latin one, none after) by `name` of its unit.
+/// Replaces each symbol `re` finds that stands alone (no letter or digit
+/// glued to a Latin end of it) by `name` of its unit.
 fn replace_symbols<'t>(
     re: &regex::Regex,
     text: &'t str,
@@ -343,10 +348,11 @@ fn replace_symbols<'t>(
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_ascii_alphanumeric());
-        let continues = text[at + symbol.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let continues = symbol.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && text[at + symbol.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
         match find(symbol) {
             Some(unit) if !glued && !continues => name(unit).to_owned(),
             _ => symbol.to_owned(),

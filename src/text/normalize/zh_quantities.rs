@@ -212,7 +212,7 @@ pub(super) fn counts(text: &str) -> Cow<'_, str> {
 /// rules read apart, `三-五天` as written) is the 至 of a range, so no dash
 /// is left for the voice to guess at.
 pub(super) fn dashes(text: &str) -> Cow<'_, str> {
-    let re = pattern!(r"\s*{DASH}\s*");
+    let re = pattern!(r"(?:\s*{DASH})+\s*");
     let mut out = String::new();
     let mut last = 0;
     for m in re.find_iter(text) {
