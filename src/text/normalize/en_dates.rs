@@ -540,7 +540,8 @@ const NOT_NOUNS: &[&str] = &[
     "the",
 ];
 
-/// The words after byte `at`, up to `n`, as written.
+/// The words after byte `at`, up to `n`, as written, without a
+/// possessive `'s` (`a 1999 report's` names a report).
 fn words_after(text: &str, at: usize, n: usize) -> Vec<&str> {
     let rest = text.get(at..).unwrap_or_default();
     if !rest.starts_with(' ') {
@@ -550,6 +551,11 @@ fn words_after(text: &str, at: usize, n: usize) -> Vec<&str> {
         .skip(1)
         .take(n)
         .map(|w| w.trim_end_matches(|c: char| !c.is_alphanumeric()))
+        .map(|w| {
+            w.strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .unwrap_or(w)
+        })
         .take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-'))
         .collect()
 }
