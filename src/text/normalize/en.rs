@@ -1,7 +1,7 @@
 //! text: speakable English — the rules in the order they run. Phone
 //! numbers, dates and times first (they contain other shapes), then money,
-//! percentages, units and ranges, then the numbers left, and abbreviations
-//! last: they are the only rules not keyed on digits, so nothing after them
+//! percentages, units, rates and ranges, then the numbers left (and a dash
+//! still between two of them becomes `to`), and abbreviations last: they are the only rules not keyed on digits, so nothing after them
 //! can make new work for them, and a second pass changes nothing.
 
 use std::borrow::Cow;

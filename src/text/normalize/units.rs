@@ -271,7 +271,7 @@ pub(super) fn zh(text: &str) -> Cow<'_, str> {
 /// five milligrams per liter.
 pub(super) fn en(text: &str) -> Cow<'_, str> {
     let re = pattern!(
-        r"(?:(?P<a>{NUM})\s?(?P<aunit>{})?\s?(?:{DASH}|\sto\s)\s?)?(?P<neg>[-−])?(?P<num>{NUM})\s?(?P<unit>{})(?:/(?P<per>{}))?",
+        r"(?:(?P<aneg>[-−])?(?P<a>{NUM})\s?(?P<aunit>{})?\s?(?:{DASH}|\sto\s)\s?)?(?P<neg>[-−])?(?P<num>{NUM})\s?(?P<unit>{})(?:/(?P<per>{}))?",
         *ALTERNATION,
         *ALTERNATION,
         *PER
@@ -296,11 +296,17 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
                 unit.many
             }
         };
-        let neg = if get(caps, "neg").is_empty() {
-            ""
-        } else {
-            "minus "
-        };
+        let minus = |sign: &str| if sign.is_empty() { "" } else { "minus " };
+        // A minus stands after a space or at the start, not after a word.
+        let aneg = minus(get(caps, "aneg"));
+        let glued = text[..start(caps)]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        if !aneg.is_empty() && glued {
+            return None;
+        }
+        let neg = minus(get(caps, "neg"));
         let num = format!(
             "{neg}{} {}{per}",
             en_numbers::number(written),
@@ -308,8 +314,12 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
         );
         Some(match (a, aunit) {
             ("", _) => num,
-            (a, None) => format!("{} {to} {num}", en_numbers::number(a)),
-            (a, Some(u)) => format!("{} {} {to} {num}", en_numbers::number(a), name(u, a, true)),
+            (a, None) => format!("{aneg}{} {to} {num}", en_numbers::number(a)),
+            (a, Some(u)) => format!(
+                "{aneg}{} {} {to} {num}",
+                en_numbers::number(a),
+                name(u, a, true)
+            ),
         })
     })
 }
@@ -401,6 +411,11 @@ mod tests {
             ("6 ft", "six feet"),
             ("5-10 km", "five to ten kilometers"),
             ("5 to 10 km", "five to ten kilometers"),
+            ("-5 to -3 °C", "minus five to minus three degrees Celsius"),
+            ("from -5–3 °C", "from minus five to three degrees Celsius"),
+            ("5 mg/L", "five milligrams per liter"),
+            ("3 m³/s", "three cubic meters per second"),
+            ("5 zorks/h", "5 zorks/h"),
             ("5 minutes", "5 minutes"),
             ("5G", "5G"),
         ];
