@@ -240,6 +240,51 @@ mod tests {
         assert_eq!(ranges("1-2个"), "一至两个");
         assert_eq!(ranges("以5-3获胜"), "以五比三获胜");
         assert_eq!(ranges("1.5-2.5"), "一点五至二点五");
+        assert_eq!(ranges("3～5天"), "三至五天");
+        assert_eq!(ranges("2-3个"), "两至三个");
+        assert_eq!(ranges("2到3名"), "两到三名");
+        assert_eq!(ranges("2-3月"), "二至三月");
+        assert_eq!(ranges("第2-3名"), "第二至三名");
+        assert_eq!(ranges("8点-10点"), "八点至十点");
+        assert_eq!(ranges("3万元—5万元"), "三万元至五万元");
+        assert_eq!(ranges("5~3"), "五至三");
+        assert_eq!(ranges("1/3-1/2"), "1/3-1/2");
+    }
+
+    #[test]
+    fn dashed_names_are_codes() {
+        assert_eq!(dashed_codes("1-2-3"), "一杠二杠三");
+        assert_eq!(dashed_codes("GB 2760-2014"), "GB 二七六零杠二零一四");
+        assert_eq!(dashed_codes("GB/T 19001-2016"), "GB/T 一九零零一杠二零一六");
+        assert_eq!(dashed_codes("NBA 3-2"), "NBA 3-2");
+        assert_eq!(dashed_codes("3-5"), "3-5");
+    }
+
+    #[test]
+    fn dashes_left_between_figures_join_them() {
+        assert_eq!(dashes("八点三十分—十七点"), "八点三十分至十七点");
+        assert_eq!(dashes("三 - 五天"), "三至五天");
+        assert_eq!(
+            dashes("二〇二二年一月一日——二〇二二年十二月"),
+            "二〇二二年一月一日至二〇二二年十二月"
+        );
+        assert_eq!(dashes("一--三"), "一至三");
+        assert_eq!(dashes("百分之十～百分之二十"), "百分之十至百分之二十");
+        assert_eq!(dashes("五摄氏度~零下三摄氏度"), "五摄氏度至零下三摄氏度");
+        assert_eq!(dashes("北京-三亚"), "北京-三亚");
+        assert_eq!(dashes("目标——三个"), "目标——三个");
+        assert_eq!(dashes("COVID-十九"), "COVID-十九");
+        assert!(matches!(dashes("没有"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn what_counts() {
+        for after in ["个", "万人", "公里", "毫克", "平方米", "美元", " 项"] {
+            assert!(counted(after), "{after}");
+        }
+        for after in ["月", "号", "年级", "次方", "平安", "英国", "两", ""] {
+            assert!(!counted(after), "{after}");
+        }
     }
 
     #[test]
