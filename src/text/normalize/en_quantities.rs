@@ -155,13 +155,12 @@ fn is_number_word(word: &str) -> bool {
         "percent",
     ];
     let last = word.rsplit('-').next().unwrap_or(word).to_ascii_lowercase();
-    WORDS.contains(&last.as_str())
-        || last
-            .strip_suffix("th")
-            .or_else(|| last.strip_suffix("ieth").map(|_| "twenty"))
-            .is_some_and(|stem| {
-                WORDS.contains(&stem) || WORDS.contains(&format!("{stem}y").as_str())
-            })
+    // Ordinals by their cardinal: twentieth → twenty, sixth → six.
+    let stem = last
+        .strip_suffix("ieth")
+        .map(|s| format!("{s}y"))
+        .or_else(|| last.strip_suffix("th").map(str::to_owned));
+    WORDS.contains(&last.as_str()) || stem.is_some_and(|s| WORDS.contains(&s.as_str()))
 }
 
 /// The last rule with numbers: an en or em dash or a tilde still standing
@@ -221,6 +220,11 @@ mod tests {
             "eight hundred to nine hundred"
         );
         assert_eq!(dashes("seventh — ninth"), "seventh to ninth");
+        assert_eq!(
+            dashes("twentieth–twenty-first"),
+            "twentieth to twenty-first"
+        );
+        assert_eq!(dashes("sixth~tenth"), "sixth to tenth");
         assert_eq!(dashes("twenty-one"), "twenty-one");
         assert_eq!(dashes("north–south"), "north–south");
         assert_eq!(dashes("one–two–three"), "one to two to three");
