@@ -5,20 +5,46 @@ use std::fmt;
 
 use super::chars::{is_han, is_hangul, is_kana};
 
-/// An ISO 639-1 language code such as `zh` or `en`.
+/// An ISO 639-1 language code such as `zh` or `en`, with the region when
+/// the code gave one (`en-GB`): voices go by the language, and the
+/// speakable-text rules read the region (how dates are written).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Language(String);
+pub struct Language {
+    code: String,
+    region: Option<String>,
+}
 
 impl Language {
     /// Makes a language from a code. The code is normalized to its primary
-    /// subtag in lower case, so `zh-CN`, `ZH` and `zh_Hans` are all `zh`.
+    /// subtag in lower case, so `zh-CN`, `ZH` and `zh_Hans` are all `zh`;
+    /// a region subtag (`GB` in `en-GB`, `en_gb`, `en-Latn-GB`) is kept
+    /// beside it.
     pub fn new(code: &str) -> Language {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or_default();
-        Language(primary.to_ascii_lowercase())
+        let mut subtags = code.trim().split(['-', '_']);
+        let primary = subtags.next().unwrap_or_default();
+        let region = subtags
+            .find(|s| {
+                (s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic()))
+                    || (s.len() == 3 && s.chars().all(|c| c.is_ascii_digit()))
+            })
+            .map(str::to_ascii_uppercase);
+        Language {
+            code: primary.to_ascii_lowercase(),
+            region,
+        }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.code
+    }
+
+    /// The language with its region, as a tag: `en-GB`, or `en` when no
+    /// region was given.
+    pub fn tag(&self) -> String {
+        match &self.region {
+            Some(region) => format!("{}-{region}", self.code),
+            None => self.code.clone(),
+        }
     }
 
     /// Reads a language as people write it in metadata: a code (`zh`,
@@ -36,11 +62,15 @@ impl Language {
         }
         let primary = lower.split(['-', '_']).next().unwrap_or_default();
         if primary.len() == 2 && primary.chars().all(|c| c.is_ascii_lowercase()) {
-            return Some(Language::new(primary));
+            return Some(Language::new(&lower));
         }
         if primary.len() == 3 {
             if let Some(code) = whatlang::Lang::from_code(primary).and_then(iso639_1) {
-                return Some(Language::new(code));
+                let region = Language::new(&lower).region;
+                return Some(Language {
+                    region,
+                    ..Language::new(code)
+                });
             }
         }
         None
@@ -49,7 +79,7 @@ impl Language {
 
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.code)
     }
 }
 
@@ -222,6 +252,9 @@ mod tests {
         assert_eq!(Language::new("zh-CN").as_str(), "zh");
         assert_eq!(Language::new(" EN_us ").to_string(), "en");
         assert_eq!(Language::new("zh"), Language::new("ZH-Hans"));
+        assert_eq!(Language::new("en_gb").tag(), "en-GB");
+        assert_eq!(Language::new("zh-Hans-CN").tag(), "zh-CN");
+        assert_eq!(Language::new("en").tag(), "en");
     }
 
     #[test]
@@ -230,6 +263,14 @@ mod tests {
         assert_eq!(l("中文").as_deref(), Some("zh"));
         assert_eq!(l("English").as_deref(), Some("en"));
         assert_eq!(l("en-GB").as_deref(), Some("en"));
+        assert_eq!(
+            Language::from_label("en-GB").map(|l| l.tag()).as_deref(),
+            Some("en-GB")
+        );
+        assert_eq!(
+            Language::from_label("eng-US").map(|l| l.tag()).as_deref(),
+            Some("en-US")
+        );
         assert_eq!(l("fra").as_deref(), Some("fr"));
         assert_eq!(l("Français").as_deref(), Some("fr"));
         assert_eq!(l("klingon"), None);

@@ -80,6 +80,8 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             }
         }
         let lang = article.language.as_str().to_owned();
+        // The rules read the region (`en-GB` dates); voices go by `lang`.
+        let locale = article.language.tag();
         let voices =
             settings
                 .languages
@@ -104,7 +106,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             SegmentKind::Title,
             Some(index),
             voices.for_kind(SegmentKind::Title),
-            &lang,
+            &locale,
             &title,
         )?;
         set_last_pause(&mut segments, settings.pauses.after_title);
@@ -125,7 +127,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                     SegmentKind::Body,
                     Some(index),
                     body_voice,
-                    &lang,
+                    &locale,
                     piece,
                 )?;
             }
@@ -164,7 +166,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                 SegmentKind::Attribution,
                 Some(index),
                 voices.for_kind(SegmentKind::Attribution),
-                &lang,
+                &locale,
                 &text,
             )?;
         }
@@ -277,6 +279,10 @@ fn push_chunks(
 ) -> Result<usize, ScriptError> {
     let source = text.trim();
     let spoken = text::speakable(source, lang, settings.lexicon.as_deref());
+    // `lang` may carry a region (`en-GB`) for the rules; segments and voice
+    // switching go by the language alone.
+    let lang = crate::ingest::Language::new(lang);
+    let lang = lang.as_str();
     let mut pieces: Vec<(String, String, String)> = Vec::new(); // (text, voice, lang)
     for chunk in text::split_to_limit(&spoken, limit_of(settings, voice)?) {
         let chunk = chunk.trim();

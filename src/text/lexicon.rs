@@ -13,7 +13,16 @@
 //! A word written in Latin letters or digits is replaced only as a whole
 //! word (`AI` not inside `MAIN`); a CJK word wherever it occurs. Where two
 //! words could start at the same place, the longer wins. Matching is
-//! case-sensitive: the lexicon says `NASA` or `Nasa`, as the copy does.
+//! case-sensitive (the lexicon says `NASA` or `Nasa`, as the copy does)
+//! unless the entry says otherwise, as a table:
+//!
+//! ```toml
+//! [en]
+//! "covid" = { say = "co-vid", ignore_case = true }   # Covid, COVID, covid
+//! ```
+//!
+//! Where a case-sensitive entry and one that ignores case match the same
+//! text, the case-sensitive one wins.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -104,13 +113,44 @@ struct Entries {
     words: HashMap<String, String>,
     /// Words by their first character, longest first.
     by_first: HashMap<char, Vec<(String, String)>>,
+    /// Words matched in any case, folded (see [`fold`]), with what to say.
+    folded: HashMap<String, (String, String)>,
+    /// The same by their folded first character, longest first.
+    folded_by_first: HashMap<char, Vec<(Vec<char>, String)>>,
+}
+
+/// A character as matching in any case compares it.
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// The byte length of the start of `text` that is `word` in any case.
+fn folded_prefix(text: &str, word: &[char]) -> Option<usize> {
+    let mut chars = text.char_indices();
+    for &w in word {
+        let (_, c) = chars.next()?;
+        if fold(c) != w {
+            return None;
+        }
+    }
+    Some(chars.next().map_or(text.len(), |(at, _)| at))
 }
 
 impl Entries {
-    fn insert(&mut self, word: String, alias: String) {
+    fn insert(&mut self, word: String, alias: String, ignore_case: bool) {
         let Some(first) = word.chars().next() else {
             return;
         };
+        if ignore_case {
+            let folded: Vec<char> = word.chars().map(fold).collect();
+            let key: String = folded.iter().collect();
+            self.folded.insert(key, (word, alias.clone()));
+            let list = self.folded_by_first.entry(fold(first)).or_default();
+            list.retain(|(w, _)| *w != folded);
+            let at = list.partition_point(|(w, _)| w.len() >= folded.len());
+            list.insert(at, (folded, alias));
+            return;
+        }
         self.words.insert(word.clone(), alias.clone());
         let list = self.by_first.entry(first).or_default();
         list.retain(|(w, _)| *w != word);
@@ -119,26 +159,104 @@ impl Entries {
         list.insert(at, (word, alias));
     }
 
+    /// Every word and what to say for it, as the lexicon wrote them.
+    fn all(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.words
+            .iter()
+            .chain(self.folded.values().map(|(word, alias)| (word, alias)))
+    }
+
+    fn len(&self) -> usize {
+        self.words.len() + self.folded.len()
+    }
+
+    /// Whether `word` is a word of this lexicon: as written, or in any case
+    /// where its entry says so.
+    fn covers(&self, word: &str) -> bool {
+        self.words.contains_key(word) || {
+            let key: String = word.chars().map(fold).collect();
+            self.folded.contains_key(&key)
+        }
+    }
+
     /// Where words of this lexicon occur in `text`, left to right, with
     /// their replacements.
     fn spans<'a>(&'a self, text: &str) -> Vec<(Range<usize>, &'a str)> {
         let mut out = Vec::new();
         let mut i = 0;
         while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
-            let found = self.by_first.get(&c).and_then(|list| {
-                list.iter().find(|(word, _)| {
-                    text[i..].starts_with(word.as_str()) && whole_word(text, i, i + word.len())
+            let exact = self.by_first.get(&c).and_then(|list| {
+                list.iter().find_map(|(word, alias)| {
+                    (text[i..].starts_with(word.as_str()) && whole_word(text, i, i + word.len()))
+                        .then_some((word.len(), alias.as_str()))
                 })
             });
+            let any_case = self.folded_by_first.get(&fold(c)).and_then(|list| {
+                list.iter().find_map(|(word, alias)| {
+                    folded_prefix(&text[i..], word)
+                        .filter(|&len| whole_word(text, i, i + len))
+                        .map(|len| (len, alias.as_str()))
+                })
+            });
+            let found = match (exact, any_case) {
+                (Some(e), Some(f)) if f.0 > e.0 => Some(f),
+                (Some(e), _) => Some(e),
+                (None, f) => f,
+            };
             match found {
-                Some((word, alias)) => {
-                    out.push((i..i + word.len(), alias.as_str()));
-                    i += word.len();
+                Some((len, alias)) => {
+                    out.push((i..i + len, alias));
+                    i += len;
                 }
                 None => i += c.len_utf8(),
             }
         }
         out
+    }
+}
+
+/// A lexicon entry in TOML: what to say, as a string or a table that can
+/// also say the word matches in any case.
+struct TomlEntry {
+    say: String,
+    ignore_case: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for TomlEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            say: String,
+            #[serde(default)]
+            ignore_case: bool,
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TomlEntry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, or a table with `say` and `ignore_case`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TomlEntry, E> {
+                Ok(TomlEntry {
+                    say: v.to_owned(),
+                    ignore_case: false,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<TomlEntry, A::Error> {
+                let table: Table = serde::Deserialize::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(TomlEntry {
+                    say: table.say,
+                    ignore_case: table.ignore_case,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 
@@ -206,7 +324,7 @@ impl Lexicon {
     }
 
     fn parse_toml(text: &str, origin: &str) -> Result<Lexicon, LexiconError> {
-        let tables: BTreeMap<String, BTreeMap<String, String>> =
+        let tables: BTreeMap<String, BTreeMap<String, TomlEntry>> =
             toml::from_str(text).map_err(|e| LexiconError::Syntax {
                 origin: origin.to_owned(),
                 line: e.span().map(|span| line_of(text, span.start)),
@@ -222,11 +340,11 @@ impl Lexicon {
                     format!("[{lang}] is not a language code"),
                 ));
             }
-            for (word, alias) in words {
+            for (word, entry) in words {
                 if word.trim().is_empty() {
                     return Err(invalid(origin, None, format!("an empty word in [{lang}]")));
                 }
-                lexicon.insert(code.as_str(), word, alias);
+                lexicon.insert(code.as_str(), word, entry.say, entry.ignore_case);
             }
         }
         lexicon.note_chains(origin);
@@ -295,7 +413,7 @@ impl Lexicon {
             let kind = match alias {
                 Some(alias) => {
                     for grapheme in graphemes {
-                        lexicon.insert(code.as_str(), grapheme, alias.clone());
+                        lexicon.insert(code.as_str(), grapheme, alias.clone(), false);
                     }
                     continue;
                 }
@@ -315,11 +433,11 @@ impl Lexicon {
         Ok(lexicon)
     }
 
-    fn insert(&mut self, lang: &str, word: String, alias: String) {
+    fn insert(&mut self, lang: &str, word: String, alias: String, ignore_case: bool) {
         self.languages
             .entry(lang.to_owned())
             .or_default()
-            .insert(word, alias);
+            .insert(word, alias, ignore_case);
     }
 
     /// Notes every replacement that contains another word this lexicon
@@ -327,7 +445,7 @@ impl Lexicon {
     fn note_chains(&mut self, origin: &str) {
         let mut notes = Vec::new();
         for entries in self.languages.values() {
-            let mut words: Vec<(&String, &String)> = entries.words.iter().collect();
+            let mut words: Vec<(&String, &String)> = entries.all().collect();
             words.sort();
             for (word, alias) in words {
                 for (range, inner_alias) in entries.spans(alias) {
@@ -355,7 +473,10 @@ impl Lexicon {
     pub fn extend(&mut self, other: Lexicon) {
         for (lang, entries) in other.languages {
             for (word, alias) in entries.words {
-                self.insert(&lang, word, alias);
+                self.insert(&lang, word, alias, false);
+            }
+            for (word, alias) in entries.folded.into_values() {
+                self.insert(&lang, word, alias, true);
             }
         }
         self.notes.extend(other.notes);
@@ -380,10 +501,11 @@ impl Lexicon {
         out
     }
 
-    /// Whether `word` is in the lexicon for `lang`, exactly as written.
+    /// Whether `word` is in the lexicon for `lang`: exactly as written, or
+    /// in any case where its entry ignores case.
     pub fn covers(&self, lang: &str, word: &str) -> bool {
         self.entries(lang)
-            .is_some_and(|entries| entries.words.contains_key(word))
+            .is_some_and(|entries| entries.covers(word))
     }
 
     /// Where the lexicon's words for `lang` occur in `text`.
@@ -401,7 +523,7 @@ impl Lexicon {
 
     /// How many words the lexicon has, over all languages.
     pub fn len(&self) -> usize {
-        self.languages.values().map(|e| e.words.len()).sum()
+        self.languages.values().map(Entries::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -478,6 +600,29 @@ mod tests {
     }
 
     #[test]
+    fn entries_can_ignore_case() {
+        let lexicon = Lexicon::from_toml_str(
+            "[en]\n\"covid\" = { say = \"co-vid\", ignore_case = true }\n\"Nguyen\" = \"Win\"\n\
+             \"NASA\" = \"nasa\"\n\"nasa\" = { say = \"Nasa\", ignore_case = true }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            lexicon.apply("en", "Covid, COVID and covid; not covids. NGUYEN, Nguyen."),
+            "co-vid, co-vid and co-vid; not covids. NGUYEN, Win."
+        );
+        // The entry as written wins over the one in any case.
+        assert_eq!(lexicon.apply("en", "NASA and Nasa"), "nasa and Nasa");
+        assert!(lexicon.covers("en", "COVID") && lexicon.covers("en", "Covid"));
+        assert!(!lexicon.covers("en", "NGUYEN"));
+        assert_eq!(lexicon.len(), 4);
+        let err = Lexicon::from_toml_str("[en]\n\"x\" = { sai = \"y\" }\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `sai`"), "{err}");
+        let mut both = Lexicon::default();
+        both.extend(lexicon);
+        assert_eq!(both.apply("en", "COVID"), "co-vid");
+    }
+
+    #[test]
     fn cjk_longest_match_first() {
         let lexicon =
             Lexicon::from_toml_str("[zh]\n\"长江\" = \"A\"\n\"长江大桥\" = \"B\"\n").unwrap();
@@ -543,7 +688,8 @@ mod tests {
         let err = Lexicon::from_toml_str("[zh]\n\"word\" = 3\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "parse lexicon <toml> at line 2: invalid type: integer `3`, expected a string"
+            "parse lexicon <toml> at line 2: invalid type: integer `3`, expected a string, or a \
+             table with `say` and `ignore_case`"
         );
         let err = Lexicon::from_toml_str("[zh]\n\"\" = \"x\"\n").unwrap_err();
         assert_eq!(

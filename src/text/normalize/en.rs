@@ -1,45 +1,59 @@
 //! text: speakable English — the rules in the order they run. Phone
 //! numbers, dates and times first (they contain other shapes), then money,
-//! percentages, units and ranges, then the numbers left, and abbreviations
-//! last: they are the only rules not keyed on digits, so nothing after them
+//! percentages, units, rates and ranges, then the numbers left (and a dash
+//! still between two of them becomes `to`), and abbreviations last: they are the only rules not keyed on digits, so nothing after them
 //! can make new work for them, and a second pass changes nothing.
 
-use super::super::chars::is_terminator;
-use super::{codes, en_abbreviations, en_dates, en_quantities, fold, money, percent, units};
+use std::borrow::Cow;
 
-/// A rule: text in, text out, changed only where it applies.
-type Rule = for<'a> fn(&'a str) -> std::borrow::Cow<'a, str>;
+use super::super::chars::is_terminator;
+use super::en_dates::DateOrder;
+use super::{codes, en_abbreviations, en_dates, en_quantities, fold, money, percent, rates, units};
+
+/// A rule: text in, text out, changed only where it applies; some read
+/// dates, and need to know which way round the article writes them.
+enum Rule {
+    Text(for<'a> fn(&'a str) -> Cow<'a, str>),
+    Dates(for<'a> fn(&'a str, DateOrder) -> Cow<'a, str>),
+}
 
 const RULES: &[Rule] = &[
-    fold::fold_width,
-    codes::en,
-    en_dates::iso_dates,
-    en_dates::clock_times,
-    en_dates::month_dates,
-    en_dates::slash_dates,
-    money::en,
-    percent::en,
-    units::en,
-    en_dates::decades,
-    en_quantities::ranges,
-    en_quantities::ordinals,
-    en_quantities::fractions,
-    en_dates::years,
-    en_quantities::signs,
-    en_quantities::split_letters_digits,
-    en_quantities::cardinals,
-    en_abbreviations::expand,
-    units::en_symbols,
+    Rule::Text(fold::fold_width),
+    Rule::Text(codes::en),
+    Rule::Text(en_dates::iso_dates),
+    Rule::Text(en_dates::clock_times),
+    Rule::Text(en_dates::month_dates),
+    Rule::Dates(en_dates::slash_dates),
+    Rule::Text(money::en),
+    Rule::Text(percent::en),
+    Rule::Text(units::en),
+    Rule::Text(rates::en),
+    Rule::Text(en_dates::decades),
+    Rule::Text(en_quantities::ranges),
+    Rule::Text(en_quantities::ordinals),
+    Rule::Text(en_quantities::fractions),
+    Rule::Text(en_dates::years),
+    Rule::Text(en_quantities::signs),
+    Rule::Text(en_quantities::split_letters_digits),
+    Rule::Text(en_quantities::cardinals),
+    Rule::Text(en_quantities::dashes),
+    Rule::Text(en_abbreviations::expand),
+    Rule::Text(units::en_symbols),
 ];
 
-/// One sentence of English, as a newsreader says it. A sentence that began
-/// with a number, a symbol or a capital begins with a capital once it is
-/// words (`$5 was enough.` → `Five dollars was enough.`, `No. 7` → `Number
-/// seven`), so it still reads as a sentence start.
-pub(super) fn sentence(text: &str) -> String {
+/// One sentence of English, as a newsreader says it, with all-number dates
+/// read in `order`. A sentence that began with a number, a symbol or a
+/// capital begins with a capital once it is words (`$5 was enough.` →
+/// `Five dollars was enough.`, `No. 7` → `Number seven`), so it still reads
+/// as a sentence start.
+pub(super) fn sentence(text: &str, order: DateOrder) -> String {
     let mut out = text.to_owned();
     for rule in RULES {
-        if let std::borrow::Cow::Owned(changed) = rule(&out) {
+        let changed = match rule {
+            Rule::Text(rule) => rule(&out),
+            Rule::Dates(rule) => rule(&out, order),
+        };
+        if let Cow::Owned(changed) = changed {
             out = changed;
         }
     }
@@ -96,7 +110,7 @@ mod tests {
             ),
         ];
         for (text, want) in cases {
-            assert_eq!(sentence(text), want, "{text}");
+            assert_eq!(sentence(text, DateOrder::MonthFirst), want, "{text}");
         }
     }
 }

@@ -7,24 +7,26 @@
 use std::borrow::Cow;
 
 use super::en_numbers::{cardinal, number, ordinal, year};
-use super::pattern::{get, in_range, pattern, replace_numbers, Number, B, NUM};
+use super::pattern::{en_to, get, in_range, pattern, replace_numbers, start, Number, B, DASH, NUM};
 
 /// Whether `written` is a plain four-digit number that reads as a year.
 fn is_year(written: &str) -> bool {
     written.len() == 4 && in_range(written, 1000, 2099).is_some()
 }
 
-/// Ranges with a dash: `2017-2020` → twenty seventeen to twenty twenty,
-/// `2017-18` → twenty seventeen to eighteen, `3-5` → three to five.
+/// Ranges with a dash or a tilde: `2017-2020` → twenty seventeen to twenty
+/// twenty, `2017–18` → twenty seventeen to eighteen, `3-5` → three to
+/// five, `3~5` → three to five, `between 3-5` → between three and five.
 pub(super) fn ranges(text: &str) -> Cow<'_, str> {
-    let re = pattern!(r"(?P<a>{NUM})\s?[-–]\s?(?P<b>{NUM})");
+    let re = pattern!(r"(?P<a>{NUM})\s?{DASH}\s?(?P<b>{NUM})");
     replace_numbers(re, text, |caps| {
         let (a, b) = (get(caps, "a"), get(caps, "b"));
+        let to = en_to(text, start(caps));
         if is_year(a) && (is_year(b) || b.len() == 2) {
             let b = if b.len() == 2 { number(b) } else { year(b) };
-            return Some(format!("{} to {b}", year(a)));
+            return Some(format!("{} {to} {b}", year(a)));
         }
-        Some(format!("{} to {}", number(a), number(b)))
+        Some(format!("{} {to} {}", number(a), number(b)))
     })
 }
 
@@ -106,6 +108,92 @@ pub(super) fn cardinals(text: &str) -> Cow<'_, str> {
     })
 }
 
+/// Number words, with the ordinals, that can stand at either end of a range.
+fn is_number_word(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "quadrillion",
+        "first",
+        "second",
+        "third",
+        "fifth",
+        "eighth",
+        "ninth",
+        "twelfth",
+        "percent",
+    ];
+    let last = word.rsplit('-').next().unwrap_or(word).to_ascii_lowercase();
+    // Ordinals by their cardinal: twentieth → twenty, sixth → six.
+    let stem = last
+        .strip_suffix("ieth")
+        .map(|s| format!("{s}y"))
+        .or_else(|| last.strip_suffix("th").map(str::to_owned));
+    WORDS.contains(&last.as_str()) || stem.is_some_and(|s| WORDS.contains(&s.as_str()))
+}
+
+/// The last rule with numbers: an en or em dash or a tilde still standing
+/// between two numbers said as words (`eight hundred–nine hundred`, as
+/// written or from two figures other rules read apart) becomes `to`. A
+/// hyphen stays: between words it joins them (`twenty-one`, `fifty-fifty`).
+pub(super) fn dashes(text: &str) -> Cow<'_, str> {
+    let re = pattern!(r"(?P<l>[A-Za-z-]+)\s?(?:——|[‒–—―~～〜])\s?(?P<r>[A-Za-z]+)");
+    let mut out = String::new();
+    let (mut last, mut at) = (0, 0);
+    while let Some(caps) = re.captures_at(text, at) {
+        let (Some(m), Some(l), Some(r)) = (caps.get(0), caps.name("l"), caps.name("r")) else {
+            break;
+        };
+        if is_number_word(l.as_str()) && is_number_word(r.as_str()) {
+            out.push_str(&text[last..l.end()]);
+            out.push_str(" to ");
+            last = r.start();
+            at = r.start();
+        } else {
+            at = r.start();
+        }
+        if at <= m.start() {
+            at = m.end();
+        }
+    }
+    if last == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,9 +204,30 @@ mod tests {
         assert_eq!(ranges("2017-18"), "twenty seventeen to eighteen");
         assert_eq!(ranges("3-5 people"), "three to five people");
         assert_eq!(ranges("COVID-19"), "COVID-19");
+        assert_eq!(ranges("pages 10—12"), "pages ten to twelve");
+        assert_eq!(ranges("3~5"), "three to five");
+        assert_eq!(ranges("between 3-5"), "between three and five");
+        assert_eq!(ranges("2020–2025"), "twenty twenty to twenty twenty-five");
         assert_eq!(ordinals("21st"), "twenty-first");
         assert_eq!(ordinals("the 1,000th"), "the one thousandth");
         assert_eq!(ordinals("3rd-party"), "third-party");
+    }
+
+    #[test]
+    fn dashes_between_number_words() {
+        assert_eq!(
+            dashes("eight hundred–nine hundred"),
+            "eight hundred to nine hundred"
+        );
+        assert_eq!(dashes("seventh — ninth"), "seventh to ninth");
+        assert_eq!(
+            dashes("twentieth–twenty-first"),
+            "twentieth to twenty-first"
+        );
+        assert_eq!(dashes("sixth~tenth"), "sixth to tenth");
+        assert_eq!(dashes("twenty-one"), "twenty-one");
+        assert_eq!(dashes("north–south"), "north–south");
+        assert_eq!(dashes("one–two–three"), "one to two to three");
     }
 
     #[test]

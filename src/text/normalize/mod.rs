@@ -9,8 +9,9 @@
 //! - `zh_dates`, `en_dates`: dates, years, clock times.
 //! - `zh_quantities`, `en_quantities`: counts, ordinals, ranges, fractions
 //!   and the last rule, which reads every number left.
-//! - `money`, `percent`, `units`, `codes`: sums, shares, measures, and
-//!   phone numbers read digit by digit, for both languages.
+//! - `money`, `percent`, `units`, `rates`, `codes`: sums, shares,
+//!   measures, rates with a slash (毫克/升, km/h), and phone numbers read
+//!   digit by digit, for both languages.
 //! - `en_abbreviations`: `Dr.`, `U.S.`, `e.g.`, initials.
 //! - `fold`: full-width digits to ASCII, first.
 //! - `sentence_ends`: sentence ends the rules hid, restored.
@@ -28,6 +29,7 @@ mod fold;
 mod money;
 mod pattern;
 mod percent;
+mod rates;
 mod review;
 mod runs;
 mod sentence_ends;

@@ -5,14 +5,16 @@
 use std::borrow::Cow;
 
 use super::en_numbers;
-use super::pattern::{get, pattern, Number, B, NUM};
+use super::pattern::{en_to, get, pattern, start, Number, B, DASH, NUM};
+use super::units;
 use super::zh_quantities::count_before;
 
 /// Chinese: the currency sign becomes the word after the amount; an amount
-/// already followed by 元 keeps one 元.
+/// already followed by 元 keeps one 元, and a range names the currency once
+/// (`¥100-200` → 一百至二百元, `$2-3万` → 两至三万美元).
 pub(super) fn zh(text: &str) -> Cow<'_, str> {
     let re = pattern!(
-        r"(?P<cur>US\$|HK\$|RMB|CNY|USD|[¥￥$€£])\s*(?P<num>{NUM})(?P<scale>千万|百万|万|亿)?(?P<yuan>元)?"
+        r"(?P<cur>{CUR_ZH})\s*(?:(?P<a>{NUM})(?P<ascale>千万|百万|万|亿)?\s*(?P<sep>{DASH}|至|到)\s*(?:{CUR_ZH})?\s*)?(?P<num>{NUM})(?P<scale>千万|百万|万|亿)?(?P<yuan>元)?"
     );
     re.replace_all(text, |caps: &regex::Captures<'_>| {
         let unit = match get(caps, "cur") {
@@ -22,11 +24,29 @@ pub(super) fn zh(text: &str) -> Cow<'_, str> {
             "£" => "英镑",
             _ => "元",
         };
+        // What a count stands before: its scale, or the currency's name.
+        let before = |scale: &str| if scale.is_empty() { "元" } else { scale }.to_owned();
         let scale = get(caps, "scale");
-        let amount = count_before(get(caps, "num"), scale.chars().next().or(Some('元')));
-        format!("{amount}{scale}{unit}")
+        let amount = count_before(get(caps, "num"), &before(scale));
+        let range = match get(caps, "a") {
+            "" => String::new(),
+            a => {
+                let ascale = get(caps, "ascale");
+                let after = if ascale.is_empty() { scale } else { ascale };
+                let sep = if get(caps, "sep") == "到" {
+                    "到"
+                } else {
+                    "至"
+                };
+                format!("{}{ascale}{sep}", count_before(a, &before(after)))
+            }
+        };
+        format!("{range}{amount}{scale}{unit}")
     })
 }
+
+/// Currency signs in Chinese copy, longest first.
+const CUR_ZH: &str = r"US\$|HK\$|RMB|CNY|USD|[¥￥$€£]";
 
 /// A currency's names: singular, plural, the hundredth part (singular and
 /// plural), or no hundredth part to speak of.
@@ -72,56 +92,113 @@ fn currency(sign: &str) -> Currency {
 
 /// English: `$1.4 million` → one point four million dollars, `$5` → five
 /// dollars, `€3.50` → three euros fifty, `$0.99` → ninety-nine cents,
-/// `$2bn` → two billion dollars.
+/// `$2bn` → two billion dollars, `$5-10` → five to ten dollars, `$5/kg` →
+/// five dollars per kilogram.
 pub(super) fn en(text: &str) -> Cow<'_, str> {
     let re = pattern!(
-        r"(?P<cur>US\$|C\$|A\$|HK\$|NZ\$|\$|£|€|¥|₹|₩)\s?(?P<num>{NUM})(?:(?P<word>\s(?:thousand|million|billion|trillion))|(?P<short>bn|mn|[kKmMbB]))?{B}"
+        r"(?P<cur>{CUR_EN})\s?(?:(?P<a>{NUM})(?P<ashort>bn|mn|[kKmMbB])?\s?{DASH}\s?(?:{CUR_EN})?\s?)?(?P<num>{NUM})(?:(?P<word>\s(?:thousand|million|billion|trillion))|(?P<short>bn|mn|[kKmMbB]))?{B}(?:/(?P<per>{}|{PER_WORDS}){B})?",
+        *units::PER
     );
     re.replace_all(text, |caps: &regex::Captures<'_>| {
         let cur = currency(get(caps, "cur"));
-        let written = get(caps, "num");
-        let scale = match (get(caps, "word").trim(), get(caps, "short")) {
-            ("", "") => "",
-            ("", "k" | "K") => "thousand",
-            ("", "m" | "M" | "mn") => "million",
-            ("", _) => "billion",
-            (word, _) => word,
+        let per = match get(caps, "per") {
+            "" => String::new(),
+            p => format!(" per {}", per_word(p)),
         };
-        if !scale.is_empty() {
-            return format!("{} {scale} {}", en_numbers::number(written), cur.many);
-        }
-        let n = Number::parse(written);
-        let name = |count: &Number, one: &'static str, many: &'static str| {
-            if count.is(1) {
-                one
-            } else {
-                many
-            }
-        };
-        match (&n.frac, cur.cents) {
-            (Some(frac), Some((cent, cents))) if frac.len() == 2 => {
-                let c = Number::parse(frac.trim_start_matches('0'));
-                let main = format!(
-                    "{} {}",
-                    en_numbers::cardinal(&n.int),
-                    name(&n, cur.one, cur.many)
-                );
-                match (n.whole_part_is_zero(), c.int.is_empty()) {
-                    (_, true) => main,
-                    (true, false) => {
-                        format!("{} {}", en_numbers::cardinal(&c.int), name(&c, cent, cents))
-                    }
-                    (false, false) => format!("{main} {}", en_numbers::cardinal(&c.int)),
+        let scale = scale(get(caps, "word"), get(caps, "short"));
+        let num = get(caps, "num");
+        let said = match get(caps, "a") {
+            "" => amount(&cur, num, scale),
+            a => {
+                let to = en_to(text, start(caps));
+                let ascale = scale_short(get(caps, "ashort"));
+                let plain = |n: &str| Number::parse(n).frac.is_none();
+                if !ascale.is_empty() || !scale.is_empty() || (plain(a) && plain(num)) {
+                    let a = match ascale {
+                        "" => en_numbers::number(a),
+                        s => format!("{} {s}", en_numbers::number(a)),
+                    };
+                    let many = amount(&cur, "2", scale);
+                    let name = many.strip_prefix("two ").unwrap_or(&many);
+                    format!("{a} {to} {} {name}", en_numbers::number(num))
+                } else {
+                    format!("{} {to} {}", amount(&cur, a, ""), amount(&cur, num, ""))
                 }
             }
-            (Some(_), _) => format!("{} {}", en_numbers::number(written), cur.many),
-            (None, _) => format!(
+        };
+        format!("{said}{per}")
+    })
+}
+
+/// Currency signs in English copy, longest first.
+const CUR_EN: &str = r"US\$|C\$|A\$|HK\$|NZ\$|\$|£|€|¥|₹|₩";
+
+/// Words a price can be per, after a slash (`$15/hour`, `£3/night`).
+const PER_WORDS: &str = "hour|day|week|month|year|night|person|head|share|litre|liter|gallon|barrel|bbl|tonne|ton|unit|mo";
+
+/// What `$15/hr` is per: a unit symbol's name, or the word as written.
+fn per_word(written: &str) -> &str {
+    match written {
+        "bbl" => "barrel",
+        "mo" => "month",
+        w => units::per(w).map_or(w, |(_, en)| en),
+    }
+}
+
+/// The scale word of `$1.4 million` or `$2bn`.
+fn scale<'a>(word: &'a str, short: &str) -> &'a str {
+    match word.trim() {
+        "" => scale_short(short),
+        word => word,
+    }
+}
+
+fn scale_short(short: &str) -> &'static str {
+    match short {
+        "" => "",
+        "k" | "K" => "thousand",
+        "m" | "M" | "mn" => "million",
+        _ => "billion",
+    }
+}
+
+/// One amount of `cur`: `5` → five dollars, `0.99` → ninety-nine cents,
+/// `1.4` with scale `million` → one point four million dollars.
+fn amount(cur: &Currency, written: &str, scale: &str) -> String {
+    if !scale.is_empty() {
+        return format!("{} {scale} {}", en_numbers::number(written), cur.many);
+    }
+    let n = Number::parse(written);
+    let name = |count: &Number, one: &'static str, many: &'static str| {
+        if count.is(1) {
+            one
+        } else {
+            many
+        }
+    };
+    match (&n.frac, cur.cents) {
+        (Some(frac), Some((cent, cents))) if frac.len() == 2 => {
+            let c = Number::parse(frac.trim_start_matches('0'));
+            let main = format!(
                 "{} {}",
                 en_numbers::cardinal(&n.int),
                 name(&n, cur.one, cur.many)
-            ),
+            );
+            match (n.whole_part_is_zero(), c.int.is_empty()) {
+                (_, true) => main,
+                (true, false) => {
+                    format!("{} {}", en_numbers::cardinal(&c.int), name(&c, cent, cents))
+                }
+                (false, false) => format!("{main} {}", en_numbers::cardinal(&c.int)),
+            }
         }
-    })
+        (Some(_), _) => format!("{} {}", en_numbers::number(written), cur.many),
+        (None, _) => format!(
+            "{} {}",
+            en_numbers::cardinal(&n.int),
+            name(&n, cur.one, cur.many)
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +215,9 @@ mod tests {
         assert_eq!(zh("HK$20"), "二十港元");
         assert_eq!(zh("€5"), "五欧元");
         assert_eq!(zh("RMB100"), "一百元");
+        assert_eq!(zh("¥100-200"), "一百至二百元");
+        assert_eq!(zh("$2-3万"), "两至三万美元");
+        assert_eq!(zh("¥2万-¥3万"), "两万至三万元");
     }
 
     #[test]
@@ -159,6 +239,13 @@ mod tests {
             ("¥100", "one hundred yuan"),
             ("US$5", "five U S dollars"),
             ("$5 in cash", "five dollars in cash"),
+            ("$5-10", "five to ten dollars"),
+            ("$5–$10", "five to ten dollars"),
+            ("$1.5-2 million", "one point five to two million dollars"),
+            ("$500k-1m", "five hundred thousand to one million dollars"),
+            ("€3.50-€4.50", "three euros fifty to four euros fifty"),
+            ("$5/kg", "five dollars per kilogram"),
+            ("£15/hour", "fifteen pounds per hour"),
         ];
         for (text, want) in cases {
             assert_eq!(en(text), want, "{text}");

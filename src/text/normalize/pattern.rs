@@ -12,6 +12,20 @@ use super::super::chars::is_closer;
 /// optional decimal part (`7`, `1,299`, `3.14`, `1,299.50`).
 pub(super) const NUM: &str = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?";
 
+/// A dash or tilde that can join the two ends of a range (`3-5`, `8:30—17:00`,
+/// `3~5天`, `10%～20%`): hyphens, en and em dashes, the Chinese double dash
+/// `——`, tildes and wave dashes, full width or not. `至` and `到` are words,
+/// left to the rules that know them.
+pub(super) const DASH: &str = "(?:——|[-‐‑‒–—―~～〜－])";
+
+/// Whether `c` is one of the marks in [`DASH`].
+pub(super) fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '~' | '～' | '〜' | '－'
+    )
+}
+
 /// An ASCII word boundary: next to a Han character counts as a boundary,
 /// which Unicode `\b` would not give (Han characters are word characters).
 pub(super) const B: &str = r"(?-u:\b)";
@@ -145,6 +159,21 @@ pub(super) fn at_sentence_end(text: &str, at: usize) -> bool {
         .is_some_and(|rest| rest.chars().all(|c| c.is_whitespace() || is_closer(c)))
 }
 
+/// The word that joins the two ends of an English range starting at byte
+/// `at`: `and` after `between` (between five and ten), `to` elsewhere.
+pub(super) fn en_to(text: &str, at: usize) -> &'static str {
+    let before = text.get(..at).unwrap_or_default().trim_end();
+    let word = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default();
+    if word.eq_ignore_ascii_case("between") {
+        "and"
+    } else {
+        "to"
+    }
+}
+
 /// A value within `lo..=hi`, read from decimal digits.
 pub(super) fn in_range(digits: &str, lo: u32, hi: u32) -> Option<u32> {
     digits.parse::<u32>().ok().filter(|n| (lo..=hi).contains(n))
@@ -196,6 +225,24 @@ mod tests {
             replace_numbers(re, "none", |_| None),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn range_words() {
+        assert_eq!(en_to("between 5-10", 8), "and");
+        assert_eq!(en_to("Between 5-10", 8), "and");
+        assert_eq!(en_to("from 5-10", 5), "to");
+        assert_eq!(en_to("5-10", 0), "to");
+    }
+
+    #[test]
+    fn dashes() {
+        let re = pattern!("^{DASH}$");
+        for dash in ["-", "–", "—", "——", "~", "～", "〜", "－"] {
+            assert!(re.is_match(dash), "{dash}");
+            assert!(dash.chars().all(is_dash), "{dash}");
+        }
+        assert!(!re.is_match("至") && !is_dash('/'));
     }
 
     #[test]

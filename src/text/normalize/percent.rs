@@ -5,13 +5,13 @@
 
 use std::borrow::Cow;
 
-use super::pattern::{get, pattern, replace_numbers, B, NUM};
+use super::pattern::{en_to, get, pattern, replace_numbers, start, B, DASH, NUM};
 use super::{en_numbers, zh_numbers};
 
 /// Chinese: the share comes after 百分之/千分之, and a range repeats it.
 pub(super) fn zh(text: &str) -> Cow<'_, str> {
     let re = pattern!(
-        r"(?:(?P<a>{NUM})\s*[%％‰]?\s*(?P<sep>[-–~～至到])\s*)?(?P<neg>[-−])?(?P<num>{NUM})\s*(?P<sign>[%％‰])"
+        r"(?:(?P<a>{NUM})\s*[%％‰]?\s*(?P<sep>{DASH}|至|到)\s*)?(?P<neg>[-−])?(?P<num>{NUM})\s*(?P<sign>[%％‰])"
     );
     replace_numbers(re, text, |caps| {
         let of = match get(caps, "sign") {
@@ -42,7 +42,7 @@ pub(super) fn zh(text: &str) -> Cow<'_, str> {
 /// `-5%` → minus five percent.
 pub(super) fn en(text: &str) -> Cow<'_, str> {
     let re = pattern!(
-        r"(?:(?P<a>{NUM})\s?%?\s?[-–]\s?)?(?P<neg>(?:^|\s)[-−])?(?P<num>{NUM})\s?(?P<sign>%|‰|(?:per ?cent|percent){B})"
+        r"(?:(?P<a>{NUM})\s?%?\s?{DASH}\s?)?(?P<neg>(?:^|\s)[-−])?(?P<num>{NUM})\s?(?P<sign>%|‰|(?:per ?cent|percent){B})"
     );
     replace_numbers(re, text, |caps| {
         let word = match get(caps, "sign") {
@@ -56,7 +56,11 @@ pub(super) fn en(text: &str) -> Cow<'_, str> {
         let num = en_numbers::number(get(caps, "num"));
         Some(match get(caps, "a") {
             "" => format!("{neg}{num} {word}"),
-            a => format!("{} to {neg}{num} {word}", en_numbers::number(a)),
+            a => format!(
+                "{} {} {neg}{num} {word}",
+                en_numbers::number(a),
+                en_to(text, start(caps))
+            ),
         })
     })
 }
@@ -72,6 +76,8 @@ mod tests {
         assert_eq!(zh("100%"), "百分之一百");
         assert_eq!(zh("10%-20%"), "百分之十至百分之二十");
         assert_eq!(zh("10-20%"), "百分之十至百分之二十");
+        assert_eq!(zh("10%～20%"), "百分之十至百分之二十");
+        assert_eq!(zh("10%—20%"), "百分之十至百分之二十");
         assert_eq!(zh("下降-5%"), "下降负百分之五");
         assert_eq!(zh("３５％"), "３５％");
     }
@@ -81,6 +87,7 @@ mod tests {
         assert_eq!(en("up 35%"), "up thirty-five percent");
         assert_eq!(en("3.5‰"), "three point five per mille");
         assert_eq!(en("10-20%"), "ten to twenty percent");
+        assert_eq!(en("10%–20%"), "ten to twenty percent");
         assert_eq!(en("fell -5%"), "fell minus five percent");
         assert_eq!(en("about 90 percent"), "about ninety percent");
         assert_eq!(en("12 per cent"), "twelve percent");

@@ -137,6 +137,41 @@ const COMMON: &[&str] = &[
     "ok",
 ];
 
+/// Short words a Title Case headline leaves in lower case.
+const SMALL: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "of", "on", "in", "to", "for", "at", "by", "with",
+    "from", "as", "vs", "via", "per", "up", "off", "out", "over", "into", "onto", "is",
+];
+
+/// Byte ranges of the lines of `text` written in Title Case (`New Electric
+/// Ferry Enters Service on the Harbour Route`): at least three words that
+/// are not [`SMALL`], nearly all of them capitalised. Capitals there say
+/// nothing about names.
+fn title_case_lines(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let (mut capitalised, mut lower) = (0, 0);
+        for range in latin_words(line) {
+            let word = &line[range];
+            let letters = word.chars().filter(|&c| is_latin_letter(c)).count();
+            if letters < 2 || SMALL.contains(&word.to_lowercase().as_str()) {
+                continue;
+            }
+            match word.chars().next() {
+                Some(c) if c.is_uppercase() => capitalised += 1,
+                Some(c) if c.is_lowercase() => lower += 1,
+                _ => {}
+            }
+        }
+        if capitalised >= 3 && capitalised >= 4 * lower {
+            out.push(at..at + line.len());
+        }
+        at += line.len();
+    }
+    out
+}
+
 /// Words in `text` (language `lang`) that the lexicon does not cover and
 /// that look like names or abbreviations, each once, in order of first
 /// appearance.
@@ -144,7 +179,9 @@ const COMMON: &[&str] = &[
 /// - English: ALL-CAPS words of two or more letters (`NASA`, `GDP`), and
 ///   capitalised words that do not start a sentence, a line or a quotation
 ///   and are not everyday words (`Nguyen`, `Tidewater`). Abbreviations the
-///   rules spell out (`Dr.`, `Capt.`, `U.S.`) are left out.
+///   rules spell out (`Dr.`, `Capt.`, `U.S.`) are left out. In a line in
+///   Title Case (a headline) every word is capitalised, so there only
+///   ALL-CAPS and camel-case words (`NASA`, `iPhone`, `McLaren`) are.
 /// - Chinese, Japanese, Korean: Latin words of two or more letters (`AI`,
 ///   `iPhone`). Names written in Han are not guessed at.
 /// - Other languages: ALL-CAPS words only.
@@ -161,6 +198,12 @@ pub fn review_candidates(text: &str, lang: &str, lexicon: &Lexicon) -> Vec<Strin
         }
     };
     let cjk = matches!(lang, "zh" | "ja" | "ko");
+    let headlines = if cjk {
+        Vec::new()
+    } else {
+        title_case_lines(text)
+    };
+    let in_headline = |at: usize| headlines.iter().any(|r| r.contains(&at));
     let mut offset = 0;
     for sentence in sentences(text) {
         let mut at_start = true;
@@ -189,10 +232,13 @@ pub fn review_candidates(text: &str, lang: &str, lexicon: &Lexicon) -> Vec<Strin
             let all_caps = letters.iter().all(|c| c.is_uppercase());
             let capitalised = letters.first().is_some_and(|c| c.is_uppercase());
             let common = COMMON.contains(&word.to_lowercase().as_str());
+            let camel = letters.iter().skip(1).any(|c| c.is_uppercase());
             let wanted = if cjk {
                 true
             } else if all_caps {
                 !common
+            } else if in_headline(start) {
+                camel
             } else {
                 lang == "en" && capitalised && !starts_sentence && !common
             };
@@ -219,6 +265,20 @@ mod tests {
             review_candidates(text, "en", &lexicon),
             ["Maria", "Gomez", "NASA", "Tidewater", "Ray", "Patel", "GDP"]
         );
+    }
+
+    #[test]
+    fn title_case_headlines_are_not_all_names() {
+        let lexicon = Lexicon::default();
+        let text =
+            "New Electric Ferry Enters Service on the Harbour Route at NASA's McLaren Pier\n\
+                    The ferry, named Tidewater, met Ann Lee at McLaren Pier.";
+        assert_eq!(
+            review_candidates(text, "en", &lexicon),
+            ["NASA", "McLaren", "Tidewater", "Ann", "Lee", "Pier"]
+        );
+        // A sentence-case headline was never a problem.
+        assert!(review_candidates("New electric ferry enters service", "en", &lexicon).is_empty());
     }
 
     #[test]

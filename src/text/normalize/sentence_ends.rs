@@ -26,7 +26,7 @@ fn cuts(text: &str) -> Vec<usize> {
 /// the part is mended (see [`restore_end`], [`drop_marks`]) and rewritten
 /// again, since mending can make new work for the rules (`J K. . October`
 /// → `J K.  October` → `J K  October`); a few rounds settle it.
-pub(super) fn align(parts: &mut [String], lang: &str, rules: fn(&str) -> String) {
+pub(super) fn align(parts: &mut [String], lang: &str, rules: &dyn Fn(&str) -> String) {
     for _ in 0..4 {
         let joined = parts.concat();
         let found = cuts(&joined);
@@ -140,7 +140,7 @@ mod tests {
 
     fn aligned(lang: &str, parts: &[&str]) -> String {
         let mut parts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
-        align(&mut parts, lang, same);
+        align(&mut parts, lang, &same);
         parts.concat()
     }
 

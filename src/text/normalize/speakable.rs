@@ -5,16 +5,19 @@
 use std::borrow::Cow;
 
 use super::super::lexicon::Lexicon;
+use super::en_dates::DateOrder;
 use super::sentence_ends::align;
 use super::{en, zh};
 use crate::ingest::Language;
 use crate::text::sentences;
 
 /// What a newsreader would say for `text`, written in language `lang` (an
-/// ISO 639-1 code; `zh-CN` and `ZH` are `zh`): numbers, dates, times,
-/// money, units, phone numbers and abbreviations become words. The
-/// lexicon's replacements come first. Chinese and English have rules; other
-/// languages get the lexicon only.
+/// ISO 639-1 code, or a tag with a region; `zh-CN` and `ZH` are `zh`):
+/// numbers, dates, times, money, units, phone numbers and abbreviations
+/// become words. The lexicon's replacements come first. Chinese and English
+/// have rules; other languages get the lexicon only. The region says how
+/// English dates in numbers are written: `en-GB` reads `3/4/2026` as the
+/// third of April, `en-US` and plain `en` as March fourth.
 ///
 /// Sentences end where they ended before (`Dr.` becomes Doctor and `3.5`
 /// three point five without new full stops), characters the rules do not
@@ -22,14 +25,17 @@ use crate::text::sentences;
 /// it once did (given a lexicon whose replacements are not themselves
 /// rewritten; see [`Lexicon::notes`]).
 pub fn speakable(text: &str, lang: &str, lexicon: Option<&Lexicon>) -> String {
+    let tag = lang;
     let lang = Language::new(lang);
     let text = match lexicon {
         Some(lexicon) => Cow::Owned(lexicon.apply(lang.as_str(), text)),
         None => Cow::Borrowed(text),
     };
-    let sentence: fn(&str) -> String = match lang.as_str() {
-        "zh" => zh::sentence,
-        "en" => en::sentence,
+    let order = DateOrder::for_tag(tag);
+    let english = move |s: &str| en::sentence(s, order);
+    let sentence: &dyn Fn(&str) -> String = match lang.as_str() {
+        "zh" => &zh::sentence,
+        "en" => &english,
         _ => return text.into_owned(),
     };
     let mut parts: Vec<String> = sentences(&text).into_iter().map(sentence).collect();

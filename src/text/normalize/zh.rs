@@ -2,10 +2,11 @@
 //! reads one kind of written number and leaves the rest; the order puts the
 //! most specific shapes first (a phone number is not a range, a date is not
 //! a decimal), and the last rule reads whatever digits remain, so no ASCII
-//! digit survives. Latin words (AI, CEO, GDP, brand names) are left for the
-//! voice.
+//! digit survives; the very last joins what a dash still holds apart
+//! between two figures with 至, so no dash is left between them either.
+//! Latin words (AI, CEO, GDP, brand names) are left for the voice.
 
-use super::{codes, fold, money, percent, units, zh_dates, zh_quantities};
+use super::{codes, fold, money, percent, rates, units, zh_dates, zh_quantities};
 
 /// A rule: text in, text out, changed only where it applies.
 type Rule = for<'a> fn(&'a str) -> std::borrow::Cow<'a, str>;
@@ -19,12 +20,15 @@ const RULES: &[Rule] = &[
     zh_dates::clock_times,
     money::zh,
     percent::zh,
+    rates::zh,
     units::zh,
-    zh_quantities::ranges,
     zh_quantities::number_signs,
+    zh_quantities::dashed_codes,
+    zh_quantities::ranges,
     zh_quantities::fractions,
     zh_quantities::counts,
     units::zh_symbols,
+    zh_quantities::dashes,
 ];
 
 /// One sentence of Chinese, as a newsreader says it.

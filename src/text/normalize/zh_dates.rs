@@ -4,9 +4,9 @@
 
 use std::borrow::Cow;
 
-use super::pattern::{end, get, in_range, pattern, replace_numbers};
+use super::pattern::{cow_step, end, get, in_range, pattern, replace_numbers, DASH};
 use super::zh_numbers::{digits, integer, Digits};
-use super::zh_quantities::is_measure_word;
+use super::zh_quantities::counted;
 
 /// A year written out digit by digit, as newsreaders say it.
 fn year(y: &str) -> String {
@@ -79,26 +79,37 @@ pub(super) fn numeric_dates(text: &str) -> Cow<'_, str> {
     })
 }
 
-/// Year spans: `2017-2020` → 二〇一七至二〇二〇. Both ends must look like
-/// years (1000–2999, rising) and no measure word may follow, so
-/// `1000-2000元` stays a range of amounts.
+/// Year spans: `2017-2020` → 二〇一七至二〇二〇, `2022年-2023年` →
+/// 二〇二二年至二〇二三年, `2025-26赛季` → 二〇二五至二〇二六赛季. Both ends
+/// must look like years (1000–2999, rising) and no measure word may
+/// follow, so `1000-2000元` stays a range of amounts.
 pub(super) fn year_ranges(text: &str) -> Cow<'_, str> {
-    let re = pattern!(r"(?P<a>[12][0-9]{{3}})\s*(?P<sep>[-–—~～至到])\s*(?P<b>[12][0-9]{{3}})");
+    let re = pattern!(
+        r"(?P<a>[12][0-9]{{3}})(?P<nian>\s*年)?\s*(?P<sep>{DASH}|至|到)\s*(?P<b>[12][0-9]{{3}}|[0-9]{{2}})"
+    );
     replace_numbers(re, text, |caps| {
         let (a, b) = (get(caps, "a"), get(caps, "b"));
         let next = text.get(end(caps)..).unwrap_or_default().trim_start();
-        let counted = next
-            .chars()
-            .next()
-            .is_some_and(|c| c != '年' && is_measure_word(c));
-        if a >= b || counted {
+        let counted = !next.starts_with('年') && counted(next);
+        // `2025-26`: the end year in the same century, after the start.
+        let b = match b.len() {
+            2 if get(caps, "nian").is_empty() => format!("{}{b}", &a[..2]),
+            2 => return None,
+            _ => b.to_owned(),
+        };
+        if a >= b.as_str() || counted {
             return None;
         }
         let sep = match get(caps, "sep") {
             "到" => "到",
             _ => "至",
         };
-        Some(format!("{}{sep}{}", year(a), year(b)))
+        let nian = if get(caps, "nian").is_empty() {
+            ""
+        } else {
+            "年"
+        };
+        Some(format!("{}{nian}{sep}{}", year(a), year(&b)))
     })
 }
 
@@ -110,8 +121,26 @@ pub(super) fn years(text: &str) -> Cow<'_, str> {
 }
 
 /// Clock times and scores: `10:47` → 十点四十七分, `10:47:55` →
-/// 十点四十七分五十五秒, and what is no time (`3:1`, `25:10`) → 三比一.
+/// 十点四十七分五十五秒, `8:30—17:00` → 八点三十分至十七点, and what is no
+/// time (`3:1`, `25:10`) → 三比一.
 pub(super) fn clock_times(text: &str) -> Cow<'_, str> {
+    let span = pattern!(
+        r"(?P<h>[0-9]{{1,2}})[:：](?P<m>[0-9]{{2}})(?:[:：](?P<s>[0-9]{{2}}))?\s*(?P<sep>{DASH}|至|到)\s*(?P<h2>[0-9]{{1,2}})[:：](?P<m2>[0-9]{{2}})(?:[:：](?P<s2>[0-9]{{2}}))?"
+    );
+    let text = replace_numbers(span, text, |caps| {
+        let from = clock(get(caps, "h"), get(caps, "m"), get(caps, "s"))?;
+        let to = clock(get(caps, "h2"), get(caps, "m2"), get(caps, "s2"))?;
+        let sep = if get(caps, "sep") == "到" {
+            "到"
+        } else {
+            "至"
+        };
+        Some(format!("{from}{sep}{to}"))
+    });
+    cow_step(text, single_clock_times)
+}
+
+fn single_clock_times(text: &str) -> Cow<'_, str> {
     let re = pattern!(r"(?P<h>[0-9]+)[:：](?P<m>[0-9]+)(?:[:：](?P<s>[0-9]{{2}}))?");
     replace_numbers(re, text, |caps| {
         let (h, m, s) = (get(caps, "h"), get(caps, "m"), get(caps, "s"));
@@ -159,6 +188,10 @@ mod tests {
         assert_eq!(year_ranges("2017到2020年"), "二〇一七到二〇二〇年");
         assert_eq!(year_ranges("1000-2000元"), "1000-2000元");
         assert_eq!(year_ranges("2020-2017"), "2020-2017");
+        assert_eq!(year_ranges("2022年-2023年"), "二〇二二年至二〇二三年");
+        assert_eq!(year_ranges("2025-26赛季"), "二〇二五至二〇二六赛季");
+        assert_eq!(year_ranges("2017——2020"), "二〇一七至二〇二〇");
+        assert_eq!(year_ranges("2026-25"), "2026-25");
     }
 
     #[test]
@@ -177,5 +210,9 @@ mod tests {
         assert_eq!(clock_times("10:00:05"), "十点零分零五秒");
         assert_eq!(clock_times("比分3:1"), "比分三比一");
         assert_eq!(clock_times("25:10"), "二十五比十");
+        assert_eq!(clock_times("8:30—17:00"), "八点三十分至十七点");
+        assert_eq!(clock_times("9:00-11:30"), "九点至十一点三十分");
+        assert_eq!(clock_times("22:00～6:00"), "二十二点至六点");
+        assert_eq!(clock_times("3:1-2:1"), "三比一-二比一");
     }
 }
