@@ -1,6 +1,6 @@
 //! ingest: the article a file becomes; the input to the script stage.
 
-use super::language::Language;
+use crate::text::Language;
 
 /// One article, ready to be turned into a script.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,7 +17,7 @@
 //! value that names no language this crate knows.
 
 use super::chars::{is_han, trim_blank};
-use super::language::Language;
+use crate::text::Language;
 
 /// Fields found in a metadata block. Empty values are unknown (`None`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

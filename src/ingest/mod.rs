@@ -9,7 +9,6 @@
 //! - `layout`: text → title and blocks → paragraphs (the seed layout).
 //! - `metadata`: the `key:value丨key:value` line under the title.
 //! - `byline`: the `(文:陈景会)` at the end of the last paragraph.
-//! - `language`: [`Language`] codes and [`detect_language`].
 //! - `parse`: [`parse`] ties the above together.
 
 mod article;
@@ -18,7 +17,6 @@ mod chars;
 mod decode;
 mod error;
 mod input;
-mod language;
 mod layout;
 mod metadata;
 mod parse;
@@ -27,7 +25,6 @@ pub use article::{Article, Byline};
 pub use decode::MAX_ARTICLE_BYTES;
 pub use error::IngestError;
 pub use input::{collect, collect_each, Document, InputSpec, STDIN_ORIGIN};
-pub use language::{detect_language, Language};
 pub use parse::parse;
 
 #[cfg(test)]

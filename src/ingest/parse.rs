@@ -6,9 +6,9 @@ use super::byline::split_byline;
 use super::decode::decode;
 use super::error::IngestError;
 use super::input::Document;
-use super::language::detect_language;
 use super::layout::{block_paragraphs, split_layout};
 use super::metadata::parse_block;
+use crate::text::detect_language;
 
 /// How much text language detection is given; it samples no more anyway.
 const DETECT_CHARS: usize = 4000;
@@ -97,7 +97,8 @@ pub fn parse(doc: &Document) -> Result<Article, IngestError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Byline, Language};
+    use crate::ingest::Byline;
+    use crate::text::Language;
 
     const SEED_PATH: &str = "/work/shared/seed/article-zh.txt";
 

@@ -3,7 +3,8 @@
 
 use proptest::prelude::*;
 
-use super::{detect_language, parse, Document};
+use super::{parse, Document};
+use crate::text::detect_language;
 
 fn line() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![

@@ -11,7 +11,7 @@ mod settings;
 mod vtt;
 
 pub use atomic::{stage, Staged};
-pub use bwf::{patch_bext_loudness, write_bwf, Bext, BwfWriter, Cart, CartTimer, WavFormat};
+pub use bwf::{patch_bext_loudness, Bext, BwfWriter, Cart, CartTimer, WavFormat};
 pub use generation::{is_artifact, recover, CommitError, Generation};
 pub use lock::{LockError, OutputLock};
 pub use manifest::{

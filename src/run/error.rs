@@ -100,7 +100,7 @@ impl fmt::Display for SynthesisFailures {
                 f,
                 "\n  - segment {}{article} (\"{}\"): {}",
                 s.id,
-                excerpt(&s.text, 40),
+                crate::text::excerpt(&s.text, 40),
                 s.failure
             )?;
         }
@@ -109,11 +109,3 @@ impl fmt::Display for SynthesisFailures {
 }
 
 impl std::error::Error for SynthesisFailures {}
-
-pub fn excerpt(text: &str, chars: usize) -> String {
-    let mut out: String = text.chars().take(chars).collect();
-    if out.len() < text.len() {
-        out.push('…');
-    }
-    out
-}

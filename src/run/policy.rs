@@ -13,8 +13,9 @@ use crate::config::Config;
 use crate::script::{Script, Segment, SegmentKind};
 
 use super::build::items_of;
-use super::error::{excerpt, Error, FailedSegment, SynthesisFailures};
+use super::error::{Error, FailedSegment, SynthesisFailures};
 use super::synthesize::Outcome;
+use crate::text::excerpt;
 
 /// An input left out of the bulletin, and why.
 #[derive(Debug, Clone, Serialize)]

@@ -46,7 +46,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         .map(clean)
         .filter(|t| has_words(t))
     {
-        let lang = crate::ingest::detect_language(&intro).as_str().to_owned();
+        let lang = crate::text::detect_language(&intro).as_str().to_owned();
         let voices = frame_voices(settings, "intro", &lang)?;
         let voice = voices.for_kind(SegmentKind::Intro).to_owned();
         if let Some(path) = &settings.sounds.bed.path {
@@ -195,7 +195,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         .map(clean)
         .filter(|t| has_words(t))
     {
-        let lang = crate::ingest::detect_language(&outro).as_str().to_owned();
+        let lang = crate::text::detect_language(&outro).as_str().to_owned();
         let voices = frame_voices(settings, "outro", &lang)?;
         let voice = voices.for_kind(SegmentKind::Outro).to_owned();
         push_chunks(
@@ -281,7 +281,7 @@ fn push_chunks(
     let spoken = text::speakable(source, lang, settings.lexicon.as_deref());
     // `lang` may carry a region (`en-GB`) for the rules; segments and voice
     // switching go by the language alone.
-    let lang = crate::ingest::Language::new(lang);
+    let lang = crate::text::Language::new(lang);
     let lang = lang.as_str();
     let mut pieces: Vec<(String, String, String)> = Vec::new(); // (text, voice, lang)
     for chunk in text::split_to_limit(&spoken, limit_of(settings, voice)?) {
@@ -370,8 +370,9 @@ fn has_words(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Byline, Language};
+    use crate::ingest::Byline;
     use crate::script::settings::{default_attribution, Pauses};
+    use crate::text::Language;
     use std::collections::BTreeMap;
     use std::num::NonZeroUsize;
 

@@ -131,8 +131,6 @@ pub enum EngineError {
     Client(String),
     #[error("voice `{voice}` names backend `{backend}`, which is not configured")]
     UnknownBackend { voice: String, backend: String },
-    #[error("voice `{voice}` names fallback voice `{fallback}`, which is not configured")]
-    UnknownFallback { voice: String, fallback: String },
 }
 
 impl Engine {
@@ -458,11 +456,11 @@ pub const MIN_SPOKEN_SECONDS: f64 = 0.12;
 /// spoken at 2 to 9 a second, other letters and digits at 5 to 30; the bounds
 /// are widened further so that only clearly broken clips fail.
 pub fn plausible_seconds(text: &str, speed: f32) -> (f64, f64) {
-    let is_cjk = |c: char| matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff);
-    let cjk = text.chars().filter(|&c| is_cjk(c)).count() as f64;
+    let syllable = crate::text::is_syllable_char;
+    let cjk = text.chars().filter(|&c| syllable(c)).count() as f64;
     let other = text
         .chars()
-        .filter(|&c| c.is_alphanumeric() && !is_cjk(c))
+        .filter(|&c| c.is_alphanumeric() && !syllable(c))
         .count() as f64;
     let speed = f64::from(speed.max(0.1));
     let shortest = ((cjk / 9.0 + other / 30.0) / speed * 0.5 - 0.2).max(MIN_SPOKEN_SECONDS);
