@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use crate::audio::LoudnessTarget;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Broadcast Wave (RIFF with `bext`, RF64 past 4 GiB).
+    #[serde(alias = "bwf")]
     Wav,
     /// MP3 with ID3 tags and one chapter per article.
     Mp3,

@@ -127,12 +127,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let mut settings = PrepareSettings::new(config.audio);
     // Level every clip to the programme's target so voices do not jump at the joins.
     settings.level_lufs = output_settings.loudness.as_ref().map(|t| t.integrated_lufs);
-    let engine = Engine::new(
-        config.backends.clone(),
-        config.voices.clone(),
-        settings.clone(),
-    )?
-    .with_cache(cache);
+    let engine = Engine::new(&config.voices, settings.clone())?.with_cache(cache);
     let spool = Spool::new_in(&opts.out, config.audio).map_err(|source| Error::Write {
         path: opts.out.clone(),
         source,

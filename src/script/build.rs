@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use crate::ingest::Article;
-use crate::text::{self, Limit};
+use crate::text;
 
 use super::attribution::{self, Facts};
 use super::segment::{ArticleSummary, Script, Segment, SegmentKind};
-use super::settings::{KindVoices, MixedLanguage, ScriptSettings, SplitMode};
+use super::settings::{KindVoices, MixedLanguage, ScriptSettings, SplitMode, VoiceRef};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ScriptError {
@@ -23,8 +23,6 @@ pub enum ScriptError {
         "the {what} is in language `{lang}`, but [languages] in voices.toml has no voice for it"
     )]
     NoVoiceForFrame { what: &'static str, lang: String },
-    #[error("voice `{0}` has no backend limit (is it defined under [voices]?)")]
-    UnknownVoice(String),
 }
 
 /// Builds the script for `articles`, in order.
@@ -48,7 +46,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
     {
         let lang = crate::text::detect_language(&intro).as_str().to_owned();
         let voices = frame_voices(settings, "intro", &lang)?;
-        let voice = voices.for_kind(SegmentKind::Intro).to_owned();
+        let voice = voices.for_kind(SegmentKind::Intro).clone();
         if let Some(path) = &settings.sounds.bed.path {
             push_sound(&mut segments, "sound-bed", path, Duration::ZERO);
             if let Some(bed) = segments.last_mut() {
@@ -197,7 +195,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
     {
         let lang = crate::text::detect_language(&outro).as_str().to_owned();
         let voices = frame_voices(settings, "outro", &lang)?;
-        let voice = voices.for_kind(SegmentKind::Outro).to_owned();
+        let voice = voices.for_kind(SegmentKind::Outro).clone();
         push_chunks(
             &mut segments,
             settings,
@@ -254,14 +252,6 @@ fn frame_voices<'a>(
         })
 }
 
-fn limit_of(settings: &ScriptSettings, voice: &str) -> Result<Limit, ScriptError> {
-    settings
-        .voice_limits
-        .get(voice)
-        .copied()
-        .ok_or_else(|| ScriptError::UnknownVoice(voice.to_owned()))
-}
-
 /// Pushes the spoken form of `text` (lexicon, then the language's number,
 /// date and abbreviation rules) as one segment, or several when it exceeds the
 /// voice's limit, or, with `mixed_language = "switch"`, when it holds runs of
@@ -273,7 +263,7 @@ fn push_chunks(
     id: &str,
     kind: SegmentKind,
     article: Option<usize>,
-    voice: &str,
+    voice: &VoiceRef,
     lang: &str,
     text: &str,
 ) -> Result<usize, ScriptError> {
@@ -284,7 +274,7 @@ fn push_chunks(
     let lang = crate::text::Language::new(lang);
     let lang = lang.as_str();
     let mut pieces: Vec<(String, String, String)> = Vec::new(); // (text, voice, lang)
-    for chunk in text::split_to_limit(&spoken, limit_of(settings, voice)?) {
+    for chunk in text::split_to_limit(&spoken, voice.limit) {
         let chunk = chunk.trim();
         if !has_words(chunk) {
             continue;
@@ -294,7 +284,7 @@ fn push_chunks(
             MixedLanguage::Voice => Vec::new(),
         };
         if runs.len() <= 1 {
-            pieces.push((chunk.to_owned(), voice.to_owned(), lang.to_owned()));
+            pieces.push((chunk.to_owned(), voice.name.clone(), lang.to_owned()));
             continue;
         }
         for (run_lang, range) in runs {
@@ -304,14 +294,14 @@ fn push_chunks(
             }
             // A run in a language with no voice stays with the sentence's voice.
             let (run_voice, run_lang) = match settings.languages.get(&run_lang) {
-                Some(v) if run_lang != lang => (v.for_kind(kind).to_owned(), run_lang),
-                _ => (voice.to_owned(), lang.to_owned()),
+                Some(v) if run_lang != lang => (v.for_kind(kind), run_lang),
+                _ => (voice, lang.to_owned()),
             };
             // A run of another language must fit its own voice's limit too.
-            for part in text::split_to_limit(run, limit_of(settings, &run_voice)?) {
+            for part in text::split_to_limit(run, run_voice.limit) {
                 let part = part.trim();
                 if has_words(part) {
-                    pieces.push((part.to_owned(), run_voice.clone(), run_lang.clone()));
+                    pieces.push((part.to_owned(), run_voice.name.clone(), run_lang.clone()));
                 }
             }
         }
@@ -373,6 +363,7 @@ mod tests {
     use crate::ingest::Byline;
     use crate::script::settings::{default_attribution, Pauses};
     use crate::text::Language;
+    use crate::text::Limit;
     use std::collections::BTreeMap;
     use std::num::NonZeroUsize;
 
@@ -397,17 +388,19 @@ mod tests {
 
     fn settings(split: SplitMode, limit: usize) -> ScriptSettings {
         let limit = Limit::Chars(NonZeroUsize::new(limit).unwrap());
-        let mut zh = KindVoices::single("zh");
-        zh.by_kind.insert("title", "anchor".into());
+        let voice = |name: &str| VoiceRef {
+            name: name.into(),
+            limit,
+        };
+        let mut zh = KindVoices::single(voice("zh"));
+        zh.by_kind.insert(SegmentKind::Title, voice("anchor"));
         ScriptSettings {
             split,
             pauses: Pauses::default(),
             attribution: default_attribution(),
-            languages: BTreeMap::from([("zh".into(), zh), ("en".into(), KindVoices::single("en"))]),
-            voice_limits: BTreeMap::from([
-                ("zh".into(), limit),
-                ("anchor".into(), limit),
-                ("en".into(), limit),
+            languages: BTreeMap::from([
+                ("zh".into(), zh),
+                ("en".into(), KindVoices::single(voice("en"))),
             ]),
             intro: None,
             outro: None,

@@ -10,5 +10,5 @@ pub use build::{build, ScriptError};
 pub use segment::{ArticleSummary, Script, Segment, SegmentKind};
 pub use settings::{
     default_attribution, BedSettings, KindVoices, MixedLanguage, Pauses, ScriptSettings, Sounds,
-    SplitMode,
+    SplitMode, VoiceRef,
 };

@@ -17,21 +17,9 @@ use super::cache::{ClipCache, ClipKey};
 use super::command::CommandBackend;
 use super::http::HttpBackend;
 use super::retry::RetryPolicy;
-use super::spec::{BackendSpec, SpeechRequest, Transport};
+use super::spec::{SpeechRequest, Transport};
 use super::template::{scrub, Secret};
-
-/// A named voice: which backend speaks it and how.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VoiceBinding {
-    pub name: String,
-    pub backend: String,
-    /// The backend's own voice id.
-    pub voice: String,
-    pub speed: f32,
-    pub lang: String,
-    /// The voice to use when this one's backend is exhausted.
-    pub fallback: Option<String>,
-}
+use super::voices::{VoiceBinding, Voices};
 
 struct Slot {
     backend: Box<dyn Backend>,
@@ -129,17 +117,11 @@ impl std::error::Error for SegmentFailure {}
 pub enum EngineError {
     #[error("could not set up the HTTP client: {0}")]
     Client(String),
-    #[error("voice `{voice}` names backend `{backend}`, which is not configured")]
-    UnknownBackend { voice: String, backend: String },
 }
 
 impl Engine {
-    /// An engine whose clips come out prepared by `prepare`.
-    pub fn new(
-        backends: Vec<BackendSpec>,
-        voices: Vec<VoiceBinding>,
-        prepare: PrepareSettings,
-    ) -> Result<Engine, EngineError> {
+    /// An engine for `voices` whose clips come out prepared by `prepare`.
+    pub fn new(voices: &Voices, prepare: PrepareSettings) -> Result<Engine, EngineError> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("bulletin/", env!("CARGO_PKG_VERSION")))
             .use_rustls_tls()
@@ -148,8 +130,10 @@ impl Engine {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| EngineError::Client(e.to_string()))?;
-        let slots = backends
-            .into_iter()
+        let slots = voices
+            .backends()
+            .iter()
+            .cloned()
             .map(|spec| {
                 let secrets = spec.secrets();
                 let backend: Box<dyn Backend> = match spec.transport {
@@ -176,29 +160,25 @@ impl Engine {
                 (spec.name, slot)
             })
             .collect();
-        Engine::with_slots(slots, voices, prepare)
+        Ok(Engine::with_slots(
+            slots,
+            voices.bindings().cloned().collect(),
+            prepare,
+        ))
     }
 
     fn with_slots(
         slots: BTreeMap<String, Slot>,
         voices: Vec<VoiceBinding>,
         prepare: PrepareSettings,
-    ) -> Result<Engine, EngineError> {
-        for v in &voices {
-            if !slots.contains_key(&v.backend) {
-                return Err(EngineError::UnknownBackend {
-                    voice: v.name.clone(),
-                    backend: v.backend.clone(),
-                });
-            }
-        }
+    ) -> Engine {
         let voices = voices.into_iter().map(|v| (v.name.clone(), v)).collect();
-        Ok(Engine {
+        Engine {
             slots,
             voices,
             cache: None,
             prepare: Arc::new(prepare),
-        })
+        }
     }
 
     /// Serves and stores clips through `cache`.
@@ -554,7 +534,7 @@ mod tests {
 
     fn engine(answers: Vec<Result<Clip, AttemptError>>, retries: u32) -> Engine {
         let slots = BTreeMap::from([("b".to_owned(), slot(answers, retries, None))]);
-        Engine::with_slots(slots, vec![binding("v", "b", None)], settings()).unwrap()
+        Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
     }
 
     #[tokio::test(start_paused = true)]
@@ -570,7 +550,7 @@ mod tests {
             binding("main", "dead", Some("backup")),
             binding("backup", "live", Some("main")),
         ];
-        let e = Engine::with_slots(slots, voices, settings()).unwrap();
+        let e = Engine::with_slots(slots, voices, settings());
         let done = e.synthesize("main", "hi").await.unwrap();
         assert_eq!(
             (done.voice.as_str(), done.backend.as_str()),
@@ -594,7 +574,7 @@ mod tests {
             binding("one", "a", Some("two")),
             binding("two", "b", Some("one")),
         ];
-        let e = Engine::with_slots(slots, voices, settings()).unwrap();
+        let e = Engine::with_slots(slots, voices, settings());
         let err = e.synthesize("one", "hi").await.unwrap_err();
         assert_eq!(
             (err.voice.as_str(), err.backend.as_str(), err.attempts),
@@ -613,7 +593,7 @@ mod tests {
             "b".to_owned(),
             slot(vec![Ok(tone()), Ok(tone()), Ok(tone())], 0, Some(pacer)),
         )]);
-        let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings()).unwrap();
+        let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings());
         let started = tokio::time::Instant::now();
         let (a, b, c) = tokio::join!(
             e.synthesize("v", "hi"),
@@ -693,14 +673,12 @@ mod tests {
             slot(vec![Ok(quiet.clone()), Ok(quiet)], 1, None),
         )]);
         let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
-            .unwrap()
             .with_cache(Some(ClipCache::new(dir.path())));
         let err = e.synthesize("v", "Hello there.").await.unwrap_err();
         assert_eq!(err.attempts, 2);
         assert_eq!(e.cache.as_ref().unwrap().stats().unwrap().clips, 0);
         let slots = BTreeMap::from([("b".to_owned(), slot(vec![Ok(tone())], 1, None))]);
         let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
-            .unwrap()
             .with_cache(Some(ClipCache::new(dir.path())));
         let done = e.synthesize("v", "Hello there.").await.unwrap();
         assert!(!done.cached && done.clip.duration().as_secs_f64() > 0.4);

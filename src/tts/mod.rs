@@ -10,13 +10,14 @@ mod pool;
 mod retry;
 mod spec;
 mod template;
+mod voices;
 
 pub use attempt::AttemptError;
 pub use backend::Backend;
 pub use cache::{CacheStats, ClipCache, ClipKey};
 pub use engine::{
-    plausible_seconds, Engine, EngineError, SegmentFailure, Synthesized, VoiceBinding,
-    MIN_SPEECH_LUFS, MIN_SPOKEN_SECONDS,
+    plausible_seconds, Engine, EngineError, SegmentFailure, Synthesized, MIN_SPEECH_LUFS,
+    MIN_SPOKEN_SECONDS,
 };
 pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy};
@@ -25,3 +26,4 @@ pub use spec::{
     JsonTemplate, RedirectPolicy, ResponseSpec, SpeechRequest, Transport,
 };
 pub use template::{escape_xml, scrub, Secret, Template, TemplateError, Var, Vars};
+pub use voices::{VoiceBinding, Voices, VoicesError};
