@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit_codes;
 use crate::ingest::InputSpec;
-use crate::run::{self, BuildOptions, CacheChoice, PlanOptions, VoicesOptions};
+use crate::run::{self, BuildArgs, BuildSettings, PlanOptions, VoicesOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "bulletin", version, about = "Turn a day's news articles into one spoken audio bulletin", after_help = exit_codes::HELP)]
@@ -190,41 +190,39 @@ fn run(cli: Cli) -> u8 {
             per_article,
             max_duration,
         } => {
-            let cache = match (no_cache, cache_dir) {
-                (true, _) => CacheChoice::Off,
-                (false, Some(dir)) => CacheChoice::Dir(dir),
-                (false, None) => CacheChoice::Default,
-            };
-            let opts = BuildOptions {
-                voices: common.config.clone(),
+            let args = BuildArgs {
+                config: common.config.clone(),
                 out,
                 name,
-                cache,
+                cache_dir,
+                no_cache,
                 wait_lock: std::time::Duration::from_secs_f64(wait_lock),
                 skip_failed_articles,
                 skip_bad_inputs,
                 formats: format,
                 per_article,
                 max_duration,
-                cancel: crate::cancel::Cancel::on_signals(),
                 progress_bar: !cli.quiet
                     && matches!(cli.log_format, LogFormat::Text)
                     && run::stderr_is_terminal(),
-                ..BuildOptions::new(common.inputs())
+                ..BuildArgs::new(common.inputs())
             };
-            run::build(&opts).map(|report| {
-                let text: String = report
-                    .paths
-                    .iter()
-                    .map(|p| format!("{}\n", p.display()))
-                    .collect();
-                print_stdout(&text);
-                if report.partial {
-                    exit_codes::PARTIAL
-                } else {
-                    exit_codes::SUCCESS
-                }
-            })
+            let env = |k: &str| std::env::var(k).ok();
+            BuildSettings::resolve(args, &env, crate::cancel::Cancel::on_signals())
+                .and_then(|settings| run::build(&settings))
+                .map(|report| {
+                    let text: String = report
+                        .paths
+                        .iter()
+                        .map(|p| format!("{}\n", p.display()))
+                        .collect();
+                    print_stdout(&text);
+                    if report.partial {
+                        exit_codes::PARTIAL
+                    } else {
+                        exit_codes::SUCCESS
+                    }
+                })
         }
         Command::Lexicon {
             action: LexiconAction::Check { common },

@@ -17,6 +17,7 @@ mod pcm;
 mod prepare;
 mod sniff;
 mod spec;
+mod stream;
 mod wav;
 
 pub use clip::Clip;
@@ -34,3 +35,4 @@ pub use loudness::{
 pub use pcm::{decode_pcm, PcmEncoding, PcmFormat};
 pub use prepare::{prepare, PrepareSettings, Prepared};
 pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};
+pub use stream::StreamConverter;

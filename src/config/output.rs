@@ -80,7 +80,6 @@ pub(super) fn resolve(raw: &RawBulletin) -> Result<OutputSettings, Problem> {
             originator_reference: raw.bwf.originator_reference.clone(),
         },
         cart,
-        per_article: false,
     })
 }
 

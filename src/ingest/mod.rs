@@ -10,6 +10,7 @@
 //! - `metadata`: the `key:value丨key:value` line under the title.
 //! - `byline`: the `(文:陈景会)` at the end of the last paragraph.
 //! - `parse`: [`parse`] ties the above together.
+//! - `read`: [`read`], every input with the policy for bad ones.
 
 mod article;
 mod byline;
@@ -20,12 +21,14 @@ mod input;
 mod layout;
 mod metadata;
 mod parse;
+mod read;
 
 pub use article::{Article, Byline};
 pub use decode::MAX_ARTICLE_BYTES;
 pub use error::IngestError;
 pub use input::{collect, collect_each, Document, InputSpec, STDIN_ORIGIN};
 pub use parse::parse;
+pub use read::{read, Read};
 
 #[cfg(test)]
 mod properties;

@@ -42,8 +42,6 @@ pub struct OutputSettings {
     pub bwf: BwfSettings,
     /// An AES46 `cart` chunk, when the playout system wants one.
     pub cart: Option<CartSettings>,
-    /// Also write one file per article (`NAME-a1.wav`, …).
-    pub per_article: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +73,6 @@ impl Default for OutputSettings {
                 originator_reference: None,
             },
             cart: None,
-            per_article: false,
         }
     }
 }

@@ -60,10 +60,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
         return Ok((out, true));
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::BadArgument(format!("could not start the async runtime: {e}")))?;
+    let runtime = super::settings::runtime()?;
     let engine = Engine::new(
         &config.voices,
         crate::audio::PrepareSettings::new(config.audio),
@@ -96,7 +93,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
                     v.backend,
                     "ok",
                     elapsed.as_millis(),
-                    done.source_spec.sample_rate
+                    done.meta.source_spec.sample_rate
                 );
             }
             Err(e) => {

@@ -7,7 +7,9 @@ use crate::ingest::Article;
 use crate::text;
 
 use super::attribution::{self, Facts};
-use super::segment::{ArticleSummary, Script, Segment, SegmentKind};
+use super::segment::{
+    ArticleSummary, Content, Script, Segment, SegmentIndex, SegmentKind, Sound, SoundRole, Speech,
+};
 use super::settings::{KindVoices, MixedLanguage, ScriptSettings, SplitMode, VoiceRef};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -34,6 +36,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             &mut segments,
             "sound-intro",
             path,
+            SoundRole::Intro,
             settings.pauses.after_sound,
         );
     }
@@ -48,10 +51,13 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         let voices = frame_voices(settings, "intro", &lang)?;
         let voice = voices.for_kind(SegmentKind::Intro).clone();
         if let Some(path) = &settings.sounds.bed.path {
-            push_sound(&mut segments, "sound-bed", path, Duration::ZERO);
-            if let Some(bed) = segments.last_mut() {
-                bed.bed = true;
-            }
+            push_sound(
+                &mut segments,
+                "sound-bed",
+                path,
+                SoundRole::Bed,
+                Duration::ZERO,
+            );
         }
         push_chunks(
             &mut segments,
@@ -73,6 +79,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                     &mut segments,
                     &format!("sound-a{}", index + 1),
                     path,
+                    SoundRole::Separator,
                     settings.pauses.after_sound,
                 );
             }
@@ -211,7 +218,13 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         if let Some(last) = segments.last_mut() {
             last.pause_after = last.pause_after.max(settings.pauses.after_sound);
         }
-        push_sound(&mut segments, "sound-outro", path, Duration::ZERO);
+        push_sound(
+            &mut segments,
+            "sound-outro",
+            path,
+            SoundRole::Outro,
+            Duration::ZERO,
+        );
     }
     // Nothing follows the last segment.
     set_last_pause(&mut segments, Duration::ZERO);
@@ -222,19 +235,23 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
     })
 }
 
-fn push_sound(segments: &mut Vec<Segment>, id: &str, path: &std::path::Path, pause: Duration) {
+fn push_sound(
+    segments: &mut Vec<Segment>,
+    id: &str,
+    path: &std::path::Path,
+    role: SoundRole,
+    pause: Duration,
+) {
     segments.push(Segment {
+        index: SegmentIndex(segments.len()),
         id: id.to_owned(),
         kind: SegmentKind::Sound,
         article: None,
-        voice: String::new(),
-        lang: String::new(),
-        text: String::new(),
-        source_text: None,
-        source_text_in: None,
         pause_after: pause,
-        sound: Some(path.to_owned()),
-        bed: false,
+        content: Content::Sound(Sound {
+            path: path.to_owned(),
+            role,
+        }),
     });
 }
 
@@ -316,6 +333,7 @@ fn push_chunks(
     let source: std::sync::Arc<str> = source.into();
     for (i, (chunk, voice, lang)) in pieces.into_iter().enumerate() {
         segments.push(Segment {
+            index: SegmentIndex(segments.len()),
             id: if many {
                 format!("{id}-{}", i + 1)
             } else {
@@ -323,14 +341,14 @@ fn push_chunks(
             },
             kind,
             article,
-            voice,
-            lang,
-            text: chunk,
-            source_text: (i == 0).then(|| source.clone()),
-            source_text_in: (i > 0).then(|| first.clone()),
             pause_after: settings.pauses.sentence,
-            sound: None,
-            bed: false,
+            content: Content::Speech(Speech {
+                voice,
+                lang,
+                text: chunk,
+                source_text: (i == 0).then(|| source.clone()),
+                source_text_in: (i > 0).then(|| first.clone()),
+            }),
         });
     }
     Ok(count)
@@ -420,8 +438,8 @@ mod tests {
             .map(|g| {
                 (
                     g.id.as_str(),
-                    g.voice.as_str(),
-                    g.text.as_str(),
+                    g.voice(),
+                    g.text(),
                     g.pause_after.as_millis(),
                 )
             })
@@ -447,7 +465,7 @@ mod tests {
             .segments
             .iter()
             .filter(|g| g.kind == SegmentKind::Body)
-            .map(|g| g.text.as_str())
+            .map(|g| g.text())
             .collect();
         assert_eq!(body, vec!["一二三四。五六七八。", "九十。"]);
         assert!(body.iter().all(|t| t.chars().count() <= 10));
@@ -520,10 +538,17 @@ mod tests {
         );
         let sting = &script.segments[4];
         assert_eq!(
-            (sting.kind, sting.sound.as_deref(), sting.text.as_str()),
+            (
+                sting.kind,
+                sting.sound().map(|s| (s.path.as_path(), s.role)),
+                sting.text()
+            ),
             (
                 SegmentKind::Sound,
-                Some(std::path::Path::new("sting.wav")),
+                Some((
+                    std::path::Path::new("sting.wav"),
+                    crate::script::SoundRole::Separator
+                )),
                 ""
             )
         );
@@ -557,11 +582,14 @@ mod tests {
             .filter(|g| g.kind == SegmentKind::Body)
             .collect();
         assert!(body.len() > 100);
-        assert_eq!(body[0].source_text.as_deref(), Some(long.as_str()));
+        assert_eq!(
+            body[0].speech().unwrap().source_text.as_deref(),
+            Some(long.as_str())
+        );
         assert!(body[1..]
             .iter()
-            .all(|g| g.source_text.is_none()
-                && g.source_text_in.as_deref() == Some(body[0].id.as_str())));
+            .all(|g| g.speech().unwrap().source_text.is_none()
+                && g.speech().unwrap().source_text_in.as_deref() == Some(body[0].id.as_str())));
         let json = serde_json::to_string(&script).unwrap();
         assert!(
             json.len() < long.len() * 3,
@@ -575,6 +603,6 @@ mod tests {
     fn punctuation_only_pieces_are_not_sent() {
         let s = settings(SplitMode::Sentence, 100);
         let script = build(&[article("zh", &["正文。……", "——"])], &s).unwrap();
-        assert!(script.segments.iter().all(|g| has_words(&g.text)));
+        assert!(script.segments.iter().all(|g| has_words(g.text())));
     }
 }
