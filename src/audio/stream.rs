@@ -7,6 +7,8 @@ use rubato::{FftFixedInOut, Resampler};
 
 use crate::audio::AudioSpec;
 
+use super::convert::map_channel;
+
 /// Input frames per resampler call.
 const CHUNK_FRAMES: usize = 1024;
 
@@ -133,21 +135,6 @@ impl StreamConverter {
                 self.frames_out += 1;
             }
         }
-    }
-}
-
-/// Output channel `c` of `to` from one input frame: the mean of the input
-/// channels that map to it when mixing down, a copy when mixing up.
-fn map_channel(frame: &[f32], c: usize, to: usize) -> f32 {
-    let from = frame.len();
-    if from == to {
-        frame[c]
-    } else if to < from {
-        let picked = frame.iter().skip(c).step_by(to);
-        let count = picked.clone().count().max(1);
-        picked.sum::<f32>() / count as f32
-    } else {
-        frame[c % from]
     }
 }
 

@@ -32,6 +32,26 @@ impl OutputError {
     }
 }
 
+/// A staged file of the generation opened for a streaming writer.
+fn open(
+    generation: &Generation,
+    file: &str,
+) -> Result<(PathBuf, Staged, BufWriter<File>), OutputError> {
+    let path = generation.path(file);
+    let opened = generation
+        .create(file)
+        .and_then(|staged| Ok((staged.writer()?, staged)));
+    match opened {
+        Ok((out, staged)) => Ok((path, staged, BufWriter::with_capacity(1 << 20, out))),
+        Err(source) => Err(OutputError { path, source }),
+    }
+}
+
+/// The error for a sink written to after it was finished (a bug).
+fn finished(path: &std::path::Path) -> SinkError {
+    OutputError::boxed(path, io::Error::other("written after it was finished"))
+}
+
 /// `NAME.wav` (or a per-article file): Broadcast Wave, the measured loudness
 /// patched into its `bext` chunk at the end.
 pub struct WavSink {
@@ -49,14 +69,11 @@ impl WavSink {
         bext: Option<&Bext>,
         cart: Option<&Cart>,
     ) -> Result<WavSink, OutputError> {
-        let path = generation.path(file);
-        let err = |source| OutputError {
+        let (path, staged, out) = open(generation, file)?;
+        let writer = BwfWriter::new(out, format, bext, cart).map_err(|source| OutputError {
             path: path.clone(),
             source,
-        };
-        let staged = generation.create(file).map_err(err)?;
-        let out = BufWriter::with_capacity(1 << 20, staged.writer().map_err(err)?);
-        let writer = BwfWriter::new(out, format, bext, cart).map_err(err)?;
+        })?;
         Ok(WavSink {
             path,
             staged: Some(staged),
@@ -77,10 +94,7 @@ impl Sink for WavSink {
             Some(w) => w
                 .write_samples(samples)
                 .map_err(|e| OutputError::boxed(&self.path, e)),
-            None => Err(OutputError::boxed(
-                &self.path,
-                io::Error::other("written after it was finished"),
-            )),
+            None => Err(finished(&self.path)),
         }
     }
 
@@ -116,14 +130,11 @@ impl Mp3Sink {
         tags: &Mp3Tags,
         chapters: &[Chapter],
     ) -> Result<Mp3Sink, OutputError> {
-        let path = generation.path(file);
-        let err = |source| OutputError {
+        let (path, staged, out) = open(generation, file)?;
+        let writer = Mp3Writer::new(out, spec, tags, chapters).map_err(|source| OutputError {
             path: path.clone(),
             source,
-        };
-        let staged = generation.create(file).map_err(err)?;
-        let out = BufWriter::with_capacity(1 << 20, staged.writer().map_err(err)?);
-        let writer = Mp3Writer::new(out, spec, tags, chapters).map_err(err)?;
+        })?;
         Ok(Mp3Sink {
             path,
             staged: Some(staged),
@@ -142,10 +153,7 @@ impl Sink for Mp3Sink {
             Some(w) => w
                 .write(samples)
                 .map_err(|e| OutputError::boxed(&self.path, e)),
-            None => Err(OutputError::boxed(
-                &self.path,
-                io::Error::other("written after it was finished"),
-            )),
+            None => Err(finished(&self.path)),
         }
     }
 
