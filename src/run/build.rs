@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use crate::assemble::{Bed, Item, Programme, Spool};
 use crate::audio::Frames;
 use crate::ingest;
-use crate::output::{self, Generation, OutputLock, SegmentSource, SkippedInput};
-use crate::script::{self, Script, SegmentKind};
+use crate::output::{self, Generation, Manifest, OutputLock, SegmentSource, SkippedInput};
+use crate::script::{self, Script, SegmentIndex, SegmentKind};
 use crate::tts::{self, ClipCache, Engine};
 
 use super::artifacts::{render_error, write_artifacts, Inputs};
@@ -37,14 +37,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     let cancel = &settings.cancel;
     // Reading a pipe or a terminal cannot be interrupted, and holds nothing to clean up.
     let read = cancel.exit_at_once(|| ingest::read(&settings.inputs, settings.skip_bad_inputs))?;
-    let skipped: Vec<SkippedInput> = read
-        .skipped
-        .iter()
-        .map(|e| SkippedInput {
-            origin: e.origin().to_owned(),
-            error: e.to_string(),
-        })
-        .collect();
+    let skipped: Vec<SkippedInput> = read.skipped.iter().map(skipped_input).collect();
     let script = script::build(&read.articles, &settings.config.script)?;
     tracing::info!(
         articles = script.articles.len(),
@@ -90,22 +83,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     dropped.extend(too_long);
     let programme = Programme::layout(&outcome.spool, items_of(&script, &outcome, bed))
         .map_err(render_error)?;
-    let sources: BTreeMap<_, _> = script
-        .segments
-        .iter()
-        .filter_map(|s| {
-            let made = outcome.made.get(&s.index)?;
-            Some((
-                s.index,
-                SegmentSource {
-                    voice: made.voice.clone(),
-                    backend: made.backend.clone(),
-                    attempts: made.attempts,
-                    cached: made.cached,
-                },
-            ))
-        })
-        .collect();
+    let sources = sources_of(&script, &outcome);
 
     tracing::info!(segments = programme.items.len(), "rendering the bulletin");
     let mut generation = Generation::new(out, &settings.name);
@@ -128,11 +106,55 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     // The manifest goes last: its presence means the set is complete.
     let paths = generation.commit(|w| w.write_all(&json), cancel)?;
 
+    log_summary(&manifest, &sources, outcome.failed_requests, started);
+    Ok(BuildReport {
+        paths,
+        duration_ms: manifest.audio.duration_ms,
+        segments: script.segments.len(),
+        articles: script.articles.len(),
+        partial,
+    })
+}
+
+fn skipped_input(e: &ingest::IngestError) -> SkippedInput {
+    SkippedInput {
+        origin: e.origin().to_owned(),
+        error: e.to_string(),
+    }
+}
+
+/// What synthesis says about each segment still in the script.
+fn sources_of(script: &Script, outcome: &Outcome) -> BTreeMap<SegmentIndex, SegmentSource> {
+    script
+        .segments
+        .iter()
+        .filter_map(|s| {
+            let made = outcome.made.get(&s.index)?;
+            Some((
+                s.index,
+                SegmentSource {
+                    voice: made.voice.clone(),
+                    backend: made.backend.clone(),
+                    attempts: made.attempts,
+                    cached: made.cached,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The last log line of a build: what was made, from where, how loud.
+fn log_summary(
+    manifest: &Manifest,
+    sources: &BTreeMap<SegmentIndex, SegmentSource>,
+    failed_requests: u32,
+    started: Instant,
+) {
     let cached = sources.values().filter(|s| s.cached).count();
-    let requests: u32 = sources.values().map(|s| s.attempts).sum::<u32>() + outcome.failed_requests;
+    let requests: u32 = sources.values().map(|s| s.attempts).sum::<u32>() + failed_requests;
     tracing::info!(
-        articles = script.articles.len(),
-        segments = script.segments.len(),
+        articles = manifest.articles.len(),
+        segments = manifest.segments.len(),
         cached,
         requests,
         dropped_articles = manifest.dropped_articles.len(),
@@ -144,13 +166,6 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "bulletin written"
     );
-    Ok(BuildReport {
-        paths,
-        duration_ms: manifest.audio.duration_ms,
-        segments: script.segments.len(),
-        articles: script.articles.len(),
-        partial,
-    })
 }
 
 /// What the renderer places, one item per segment: its clip in the spool, the
