@@ -278,8 +278,9 @@ fn read_inputs(
         let documents = ingest::collect(inputs)?;
         let articles = documents
             .iter()
-            .map(ingest::parse)
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(ingest::parse_document)
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
         return Ok((articles, Vec::new()));
     }
     let mut articles = Vec::new();
@@ -287,8 +288,8 @@ fn read_inputs(
     let mut first_error = None;
     for input in inputs {
         for document in ingest::collect_each(input) {
-            match document.and_then(|doc| ingest::parse(&doc)) {
-                Ok(article) => articles.push(article),
+            match document.and_then(|doc| ingest::parse_document(&doc)) {
+                Ok(found) => articles.extend(found),
                 Err(e) => {
                     tracing::warn!("skipping an input: {e}");
                     skipped.push(SkippedInput {
