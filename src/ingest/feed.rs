@@ -70,14 +70,14 @@ fn draft(feed: &Feed, entry: &Entry, raw_date: Option<String>) -> Draft {
                 .as_deref()
                 .is_some_and(|b| !b.trim().is_empty()) =>
         {
-            let markup = Markup::of_media_type(Some(&content.content_type.to_string()));
+            let markup = Markup::of_media_type(Some(content.content_type.as_ref()));
             body_paragraphs(
                 content.body.as_deref().unwrap_or_default(),
                 unknown_if_plain(markup),
             )
         }
         (_, Some(summary)) => {
-            let markup = Markup::of_media_type(Some(&summary.content_type.to_string()));
+            let markup = Markup::of_media_type(Some(summary.content_type.as_ref()));
             body_paragraphs(&summary.content, unknown_if_plain(markup))
         }
         _ => Vec::new(),

@@ -7,13 +7,16 @@ use serde_json::{Map, Value};
 use super::error::IngestError;
 use super::fields::kind;
 
+/// Front matter's keys, if any, and the Markdown after it.
+pub(crate) type Split<'a> = (Option<Map<String, Value>>, &'a str);
+
 /// Splits front matter off the text: its keys, and the text after it. A
 /// `---` or `+++` first line with no closing line is no front matter (a
 /// Markdown rule, say): then `None` and the whole text.
 pub(crate) fn split_front_matter<'a>(
     origin: &str,
     text: &'a str,
-) -> Result<(Option<Map<String, Value>>, &'a str), IngestError> {
+) -> Result<Split<'a>, IngestError> {
     let Some((fence, rest)) = opening(text) else {
         return Ok((None, text));
     };

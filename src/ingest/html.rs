@@ -21,10 +21,118 @@ use scraper::{ElementRef, Html, Node};
 use super::chars::trim_blank;
 use super::tidy::{close_sentence, collapse_blanks};
 
+/// How deep elements may nest. The HTML parser's work grows with the square
+/// of the depth, so a hostile `<div><div><div>…` of a few megabytes would
+/// take hours; no real page comes near this.
+pub(crate) const MAX_DEPTH: usize = 2048;
+
+/// How deep the elements of `html` nest, estimated from its tags without
+/// parsing: void elements and those whose end tag may be left out (`p`,
+/// `li`…) do not count. Stops counting past [`MAX_DEPTH`].
+pub(crate) fn nesting_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += offset + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| start + n);
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        let self_closed = bytes[end..]
+            .iter()
+            .position(|&b| b == b'>')
+            .is_some_and(|n| n > 0 && bytes[end + n - 1] == b'/');
+        if self_closed || !nests(&name) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            max = max.max(depth);
+            if max > MAX_DEPTH {
+                break;
+            }
+        }
+    }
+    max
+}
+
+fn nests(name: &str) -> bool {
+    !matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "tr"
+            | "td"
+            | "th"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "colgroup"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "optgroup"
+    )
+}
+
 /// The paragraphs of an HTML fragment (a feed item's content, a `body_html`).
+/// A fragment nested past [`MAX_DEPTH`] is not parsed: its tags are dropped
+/// and its text kept.
 pub(crate) fn fragment_paragraphs(html: &str) -> Vec<String> {
+    if nesting_depth(html) > MAX_DEPTH {
+        return strip_tags(html);
+    }
     let doc = Html::parse_fragment(html);
     paragraphs_of(doc.root_element())
+}
+
+/// Text without its tags, as one paragraph, for markup too deep to parse.
+fn strip_tags(html: &str) -> Vec<String> {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = collapse_blanks(&text);
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![text]
+    }
 }
 
 /// The paragraphs inside one element of a parsed page.
@@ -90,6 +198,9 @@ pub(crate) fn text_of(node: NodeRef<'_, Node>) -> String {
 
 /// The text of an HTML snippet on one line (a title or name with markup).
 pub(crate) fn inline_text(html: &str) -> String {
+    if nesting_depth(html) > MAX_DEPTH {
+        return strip_tags(html).concat();
+    }
     let doc = Html::parse_fragment(html);
     text_of(*doc.root_element())
 }
@@ -508,6 +619,20 @@ mod tests {
     fn deep_nesting_does_not_overflow() {
         let html = "<div>".repeat(5_000) + "deep" + &"</div>".repeat(5_000);
         assert_eq!(fragment_paragraphs(&html), vec!["deep"]);
+    }
+
+    #[test]
+    fn nesting_is_estimated_without_parsing() {
+        assert_eq!(nesting_depth("<div><p>a<p>b<br><img src=x/></div>"), 1);
+        assert_eq!(
+            nesting_depth("<div><div></div><div><span>x</span></div></div>"),
+            3
+        );
+        assert_eq!(nesting_depth("a < b, c <3"), 1);
+        let hostile = "<div>".repeat(400_000);
+        let started = std::time::Instant::now();
+        assert_eq!(fragment_paragraphs(&(hostile + "text")), vec!["text"]);
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]

@@ -210,11 +210,7 @@ impl Builder {
                 }
                 self.current.sentence |= self.quotes > 0;
             }
-            Event::End(TagEnd::Paragraph) => {
-                if self.items == 0 {
-                    self.flush();
-                }
-            }
+            Event::End(TagEnd::Paragraph) if self.items == 0 => self.flush(),
             Event::Start(Tag::Item) => {
                 self.flush();
                 self.items += 1;

@@ -13,11 +13,18 @@ use serde_json::Value;
 use super::article::Article;
 use super::draft::{join_names, Draft};
 use super::error::IngestError;
-use super::html::{paragraphs_of, text_of};
+use super::html::{nesting_depth, paragraphs_of, text_of, MAX_DEPTH};
 use super::metadata::parse_block;
 
 /// Parses a whole page.
 pub(crate) fn parse_page(origin: &str, text: &str) -> Result<Article, IngestError> {
+    if nesting_depth(text) > MAX_DEPTH {
+        return Err(IngestError::Malformed {
+            origin: origin.to_owned(),
+            format: "HTML",
+            detail: format!("elements nest more than {MAX_DEPTH} deep"),
+        });
+    }
     let doc = Html::parse_document(text);
     let ld = json_ld(&doc);
     let site = meta(&doc, "property", "og:site_name")
@@ -205,7 +212,7 @@ fn meta(doc: &Html, key: &str, name: &str) -> Option<String> {
     doc.select(&s)
         .filter(|m| m.attr(key).is_some_and(|v| v.eq_ignore_ascii_case(name)))
         .filter_map(|m| m.attr("content"))
-        .map(|v| super::html::inline_text(v))
+        .map(super::html::inline_text)
         .find(|v| !v.is_empty())
 }
 
@@ -276,7 +283,7 @@ fn ld_str(ld: &Option<Value>, path: &[&str]) -> Option<String> {
         v = v.get(key)?;
     }
     v.as_str()
-        .map(|s| super::html::inline_text(s))
+        .map(super::html::inline_text)
         .filter(|s| !s.is_empty())
 }
 
