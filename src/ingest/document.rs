@@ -55,3 +55,45 @@ fn parse_as(origin: &str, text: &str, format: Format) -> Vec<Result<Article, Ing
         Format::Html => vec![parse_page(origin, text)],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(origin: &str, text: &str) -> Document {
+        Document {
+            origin: origin.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn one_bad_item_does_not_hide_the_rest() {
+        let d = doc(
+            "day.json",
+            r#"[{"title":"A","body":"One."},{"title":"B"},{"title":"C","body":"Three."}]"#,
+        );
+        let each = parse_document_each(&d);
+        assert_eq!(each.len(), 3);
+        assert!(each[0].is_ok() && each[2].is_ok());
+        let e = parse_document(&d).unwrap_err().to_string();
+        assert_eq!(e, "day.json#2: article \"B\" has a title but no body text");
+    }
+
+    #[test]
+    fn a_playlist_is_not_an_article() {
+        let e = parse_document(&doc("day/m.list", "a.txt\n")).unwrap_err();
+        assert!(matches!(e, IngestError::IsPlaylist { .. }), "{e}");
+        assert!(e.to_string().starts_with("day/m.list: is a playlist"));
+    }
+
+    #[test]
+    fn decoding_comes_first() {
+        let e = parse_document(&Document {
+            origin: "a.json".into(),
+            bytes: b"{\"title\": \"Caf\xe9\"}".to_vec(),
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("not valid UTF-8"), "{e}");
+    }
+}
