@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit_codes;
 use crate::ingest::InputSpec;
-use crate::run::{self, BuildOptions, CacheChoice, PlanOptions, VoicesOptions};
+use crate::run::{self, BuildArgs, BuildSettings, PlanOptions, VoicesOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "bulletin", version, about = "Turn a day's news articles into one spoken audio bulletin", after_help = exit_codes::HELP)]
@@ -40,36 +40,8 @@ enum Command {
     Build {
         #[command(flatten)]
         common: Common,
-        /// Output folder.
-        #[arg(short, long, default_value = "out")]
-        out: PathBuf,
-        /// Base name of the artifacts [default: bulletin-YYYY-MM-DD].
-        #[arg(short, long)]
-        name: Option<String>,
-        /// Clip cache folder [default: $BULLETIN_CACHE_DIR, else the user's cache folder].
-        #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
-        cache_dir: Option<PathBuf>,
-        /// Synthesize every segment afresh, reading and writing no cache.
-        #[arg(long)]
-        no_cache: bool,
-        /// Wait this long for another run writing the same name, instead of exiting with code 6 at once (0 to 86400).
-        #[arg(long, value_name = "SECS", default_value_t = 0.0, value_parser = parse_wait_lock)]
-        wait_lock: f64,
-        /// Drop articles whose segments fail after retries, build the rest, exit 3.
-        #[arg(long)]
-        skip_failed_articles: bool,
-        /// Report and skip inputs that cannot be read or parsed, build the rest, exit 3.
-        #[arg(long)]
-        skip_bad_inputs: bool,
-        /// Output formats, e.g. wav,mp3 [default: [bulletin] formats, else wav].
-        #[arg(long, value_delimiter = ',', value_parser = crate::output::Format::parse)]
-        format: Option<Vec<crate::output::Format>>,
-        /// Also write one WAV per article (NAME-a1.wav, ...), each brought to the loudness target.
-        #[arg(long)]
-        per_article: bool,
-        /// Drop the lowest-priority articles, whole, until the bulletin fits (e.g. 3m, 90s).
-        #[arg(long, value_name = "DURATION", value_parser = parse_max_duration)]
-        max_duration: Option<std::time::Duration>,
+        #[command(flatten)]
+        options: BuildFlags,
     },
     /// Print the script: every segment, its voice and the exact text to be sent.
     Plan {
@@ -101,6 +73,40 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+}
+
+#[derive(Debug, Args)]
+struct BuildFlags {
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    out: PathBuf,
+    /// Base name of the artifacts [default: bulletin-YYYY-MM-DD].
+    #[arg(short, long)]
+    name: Option<String>,
+    /// Clip cache folder [default: $BULLETIN_CACHE_DIR, else the user's cache folder].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Synthesize every segment afresh, reading and writing no cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Wait this long for another run writing the same name, instead of exiting with code 6 at once (0 to 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 0.0, value_parser = parse_wait_lock)]
+    wait_lock: f64,
+    /// Drop articles whose segments fail after retries, build the rest, exit 3.
+    #[arg(long)]
+    skip_failed_articles: bool,
+    /// Report and skip inputs that cannot be read or parsed, build the rest, exit 3.
+    #[arg(long)]
+    skip_bad_inputs: bool,
+    /// Output formats, e.g. wav,mp3 [default: [bulletin] formats, else wav].
+    #[arg(long, value_delimiter = ',', value_parser = crate::output::Format::parse)]
+    format: Option<Vec<crate::output::Format>>,
+    /// Also write one WAV per article (NAME-a1.wav, ...), each brought to the loudness target.
+    #[arg(long)]
+    per_article: bool,
+    /// Drop the lowest-priority articles, whole, until the bulletin fits (e.g. 3m, 90s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_max_duration)]
+    max_duration: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,56 +182,10 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> u8 {
+    let progress_bar =
+        !cli.quiet && matches!(cli.log_format, LogFormat::Text) && run::stderr_is_terminal();
     let result = match cli.command {
-        Command::Build {
-            common,
-            out,
-            name,
-            cache_dir,
-            no_cache,
-            wait_lock,
-            skip_failed_articles,
-            skip_bad_inputs,
-            format,
-            per_article,
-            max_duration,
-        } => {
-            let cache = match (no_cache, cache_dir) {
-                (true, _) => CacheChoice::Off,
-                (false, Some(dir)) => CacheChoice::Dir(dir),
-                (false, None) => CacheChoice::Default,
-            };
-            let opts = BuildOptions {
-                voices: common.config.clone(),
-                out,
-                name,
-                cache,
-                wait_lock: std::time::Duration::from_secs_f64(wait_lock),
-                skip_failed_articles,
-                skip_bad_inputs,
-                formats: format,
-                per_article,
-                max_duration,
-                cancel: crate::cancel::Cancel::on_signals(),
-                progress_bar: !cli.quiet
-                    && matches!(cli.log_format, LogFormat::Text)
-                    && run::stderr_is_terminal(),
-                ..BuildOptions::new(common.inputs())
-            };
-            run::build(&opts).map(|report| {
-                let text: String = report
-                    .paths
-                    .iter()
-                    .map(|p| format!("{}\n", p.display()))
-                    .collect();
-                print_stdout(&text);
-                if report.partial {
-                    exit_codes::PARTIAL
-                } else {
-                    exit_codes::SUCCESS
-                }
-            })
-        }
+        Command::Build { common, options } => build(common, options, progress_bar),
         Command::Lexicon {
             action: LexiconAction::Check { common },
         } => {
@@ -281,6 +241,40 @@ fn run(cli: Cli) -> u8 {
             e.exit_code()
         }
     }
+}
+
+/// `bulletin build`: the flags as given, resolved with the environment and the
+/// config, then the build.
+fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::Error> {
+    let args = BuildArgs {
+        config: common.config.clone(),
+        out: f.out,
+        name: f.name,
+        cache_dir: f.cache_dir,
+        no_cache: f.no_cache,
+        wait_lock: std::time::Duration::from_secs_f64(f.wait_lock),
+        skip_failed_articles: f.skip_failed_articles,
+        skip_bad_inputs: f.skip_bad_inputs,
+        formats: f.format,
+        per_article: f.per_article,
+        max_duration: f.max_duration,
+        progress_bar,
+        ..BuildArgs::new(common.inputs())
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let settings = BuildSettings::resolve(args, &env, crate::cancel::Cancel::on_signals())?;
+    let report = run::build(&settings)?;
+    let text: String = report
+        .paths
+        .iter()
+        .map(|p| format!("{}\n", p.display()))
+        .collect();
+    print_stdout(&text);
+    Ok(if report.partial {
+        exit_codes::PARTIAL
+    } else {
+        exit_codes::SUCCESS
+    })
 }
 
 /// Writes to stdout; a closed pipe (`bulletin plan | head`) is not an error.

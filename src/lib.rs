@@ -2,17 +2,26 @@
 //!
 //! Data flows one way; each stage is a module:
 //!
-//! - [`ingest`]: files, folders, stdin → `Article` (decoding, layout, metadata, language)
-//! - [`text`]: speakable text: sentence splitting within each backend's length limit
-//! - [`script`]: articles → ordered `Segment`s (title, body, attribution, intro, outro)
-//! - [`tts`]: segment text → decoded clips through HTTP or local-program backends
-//! - [`audio`]: decode, repair, resample, trim, fade
-//! - [`assemble`]: clips + pauses → `Bulletin { audio, timeline }`
-//! - [`output`]: WAV, manifest (JSON) and transcript (WebVTT), written atomically
+//! - [`ingest`]: files, folders, stdin → [`ingest::Article`] (decoding, layout,
+//!   metadata); [`ingest::read`] with the policy for bad inputs
+//! - [`text`]: the ground floor of words: [`text::Language`] and its detector,
+//!   the one `is_cjk`, sentence splitting within each backend's limit, the
+//!   speakable form (numbers, dates, lexicon)
+//! - [`script`]: articles → a [`script::Script`] of typed segments (speech for a
+//!   voice, or a station sound) with stable [`script::SegmentIndex`]es
+//! - [`tts`]: the synthesis stage: [`tts::synthesize_all`] fans segments out to
+//!   the HTTP and local-program backends of [`tts::Voices`] (retries, cache,
+//!   fallbacks) and delivers each prepared, judged clip with its metadata
+//! - [`audio`]: decode, repair, resample, trim, measure, level, limit
+//! - [`assemble`]: the spool of clips → a laid-out [`assemble::Programme`] →
+//!   one streaming render into [`assemble::Sink`]s
+//! - [`output`]: the sinks (Broadcast Wave, MP3), the manifest made once from a
+//!   [`output::Report`], the transcript, and the generation they are committed in
 //!
 //! [`config`] parses `voices.toml` once into typed settings for each stage;
-//! [`run`] holds one function per command and is the only module that knows
-//! every stage; [`cli`] maps the command line onto it.
+//! [`run`] merges them with the command line and environment
+//! ([`run::BuildSettings`]) and holds one function per command; [`cli`] maps the
+//! command line onto it; [`cancel`] carries SIGINT/SIGTERM to every stage.
 
 pub mod assemble;
 pub mod audio;

@@ -1,8 +1,11 @@
 //! assemble: prepared clips and pauses → the finished programme and its
-//! timeline, streamed through a spool on disk.
+//! timeline, streamed from a spool on disk into the sinks of every artifact.
 
 mod render;
 mod spool;
 
-pub use render::{layout, render, Bed, Item, Placement, Rendered};
+pub use render::{
+    render, Bed, Item, Levels, Outputs, Placement, Programme, RenderError, Rendered, Sink,
+    SinkError, Span,
+};
 pub use spool::Spool;

@@ -1,29 +1,56 @@
 //! assemble: the spooled clips and their pauses → the finished programme, in
-//! two streaming passes: the first measures loudness (ITU-R BS.1770), the
-//! second applies the gain to the target and the true-peak limiter and hands
-//! the samples to the writers. Memory holds one clip at a time.
+//! two streaming passes over the spool. The first measures loudness (ITU-R
+//! BS.1770) of the programme and of each article; the second applies each
+//! gain and its true-peak limiter and hands the samples to the sinks: the
+//! programme's (WAV, MP3) and each article's. Memory holds one clip at a time.
 
 use std::io;
 use std::time::Duration;
 
 use crate::audio::{AudioSpec, Frames, Limiter, Loudness, LoudnessTarget, Meter};
-use crate::cancel::Cancel;
+use crate::cancel::{Cancel, Interrupted};
+use crate::script::SegmentIndex;
 
 use super::spool::Spool;
+
+/// Where rendered samples go: one per artifact. Errors carry their own
+/// context (the file), so they are boxed as they are.
+pub trait Sink {
+    fn write(&mut self, samples: &[f32]) -> Result<(), SinkError>;
+    /// After the last samples, with the loudness of everything written.
+    fn finish(&mut self, loudness: &Loudness) -> Result<(), SinkError>;
+}
+
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("failed to read the clip spool: {0}")]
+    Spool(#[source] io::Error),
+    #[error(transparent)]
+    Sink(SinkError),
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
+    /// A programme that breaks an invariant: a bug upstream, never aired.
+    #[error("internal error: {0}")]
+    Invariant(String),
+}
 
 /// One thing placed in the programme: a spooled clip and the pause after it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Item {
-    /// The clip's key in the spool (the segment's index in the script).
-    pub key: usize,
+    /// The clip's key in the spool.
+    pub key: SegmentIndex,
     pub pause_after: Duration,
     /// Set for a music bed: mixed under the items that follow it instead of
     /// placed before them.
     pub bed: Option<Bed>,
     /// The least sound this item may hold: a spoken segment's plausible
-    /// minimum. Synthesis guarantees it; rendering checks it as an invariant,
-    /// so a zero-length segment can never reach air.
+    /// minimum. Synthesis guarantees it; layout checks it as an invariant, so
+    /// a zero-length segment can never reach air.
     pub min_frames: Frames,
+    /// The article the item belongs to, for per-article files.
+    pub article: Option<usize>,
 }
 
 /// How a music bed plays: alone at full level for `lead`, ducked by
@@ -37,59 +64,90 @@ pub struct Bed {
 }
 
 impl Item {
-    pub fn new(key: usize, pause_after: Duration) -> Item {
+    pub fn new(key: SegmentIndex, pause_after: Duration) -> Item {
         Item {
             key,
             pause_after,
             bed: None,
             min_frames: Frames(0),
+            article: None,
         }
     }
-}
-
-/// The invariant every rendered programme holds: each item has at least its
-/// minimum of sound. Broken here means a bug upstream, never a bulletin with a
-/// silent hole in it.
-fn check_lengths(spool: &Spool, items: &[Item]) -> io::Result<()> {
-    for item in items {
-        let have = spool.frames(item.key);
-        if have < item.min_frames {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "internal error: segment {} holds {} frames of sound, less than its plausible minimum of {}",
-                    item.key, have.0, item.min_frames.0
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Where one item's sound lies in the programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement {
-    pub key: usize,
+    pub key: SegmentIndex,
     pub start: Frames,
     pub end: Frames,
 }
 
-/// What rendering did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rendered {
-    pub spec: AudioSpec,
-    pub frames: Frames,
-    pub timeline: Vec<Placement>,
-    /// Loudness before normalization (after per-clip levelling).
-    pub measured: Loudness,
-    /// Loudness of the output.
-    pub loudness: Loudness,
-    pub gain_db: f64,
+/// A stretch of the programme, `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: Frames,
+    pub end: Frames,
 }
 
-/// The timeline of `items`: each clip follows the previous one's pause; the
-/// pause after the last item is not added, so the programme ends on its last word.
-pub fn layout(spool: &Spool, items: &[Item]) -> Vec<Placement> {
+/// The laid-out programme: every item's place, before any sample is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programme {
+    pub spec: AudioSpec,
+    pub items: Vec<Item>,
+    /// One placement per item, in order.
+    pub timeline: Vec<Placement>,
+    pub frames: Frames,
+}
+
+impl Programme {
+    /// Lays out `items` from the clips in `spool`: each clip follows the
+    /// previous one's pause; the pause after the last item is not added, so
+    /// the programme ends on its last word. Checks that every item holds at
+    /// least its minimum of sound.
+    pub fn layout(spool: &Spool, items: Vec<Item>) -> Result<Programme, RenderError> {
+        for item in &items {
+            let have = spool.frames(item.key);
+            if have < item.min_frames {
+                return Err(RenderError::Invariant(format!(
+                    "segment {} holds {} frames of sound, less than its plausible minimum of {}",
+                    item.key.0, have.0, item.min_frames.0
+                )));
+            }
+        }
+        let spec = spool.spec();
+        let timeline = timeline(spool, &items);
+        let frames = timeline.iter().map(|p| p.end).max().unwrap_or(Frames(0));
+        Ok(Programme {
+            spec,
+            items,
+            timeline,
+            frames,
+        })
+    }
+
+    pub fn duration(&self) -> Duration {
+        self.frames.to_duration(self.spec.sample_rate)
+    }
+
+    /// Where article `a` lies: from its first item's start to its last item's end.
+    pub fn article_span(&self, a: usize) -> Option<Span> {
+        let mut places = self
+            .items
+            .iter()
+            .zip(&self.timeline)
+            .filter(|(item, _)| item.article == Some(a))
+            .map(|(_, p)| p);
+        let first = places.next()?;
+        let end = places.fold(first.end, |end, p| end.max(p.end));
+        Some(Span {
+            start: first.start,
+            end,
+        })
+    }
+}
+
+fn timeline(spool: &Spool, items: &[Item]) -> Vec<Placement> {
     let rate = spool.spec().sample_rate;
     let mut at = Frames(0);
     let mut owed = Frames(0);
@@ -128,106 +186,237 @@ pub fn layout(spool: &Spool, items: &[Item]) -> Vec<Placement> {
     timeline
 }
 
-/// Renders `items` from `spool` into `sink`, brought to `target` (or passed
-/// through unchanged when `target` is `None`). Every chunk is a checkpoint for
-/// `cancel`: a long pause or programme stops at once on a signal.
+/// The sinks a render feeds: the whole programme's, and each article's with
+/// the article it takes.
+#[derive(Default)]
+pub struct Outputs<'a> {
+    pub programme: Vec<&'a mut dyn Sink>,
+    pub articles: Vec<(usize, &'a mut dyn Sink)>,
+}
+
+/// What one chain (the programme, or one article) measured and did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Levels {
+    /// Loudness before normalization (after per-clip levelling).
+    pub measured: Loudness,
+    /// Loudness of the output.
+    pub loudness: Loudness,
+    pub gain_db: f64,
+}
+
+/// What rendering did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub spec: AudioSpec,
+    pub frames: Frames,
+    pub timeline: Vec<Placement>,
+    pub programme: Levels,
+    /// Per article with a sink, by article index.
+    pub articles: Vec<(usize, Levels)>,
+}
+
+/// Renders `programme` from `spool` into `outputs`, each chain brought to
+/// `target` (or passed through unchanged when `target` is `None`). Every
+/// chunk is a checkpoint for `cancel`: a long programme stops at once on a
+/// signal.
 pub fn render(
     spool: &mut Spool,
-    items: &[Item],
+    programme: &Programme,
     target: Option<&LoudnessTarget>,
     cancel: &Cancel,
-    sink: &mut dyn FnMut(&[f32]) -> io::Result<()>,
-) -> io::Result<Rendered> {
-    let spec = spool.spec();
-    check_lengths(spool, items)?;
-    let timeline = layout(spool, items);
-    let mut before = Meter::new(spec);
-    walk(spool, items, &timeline, cancel, &mut |samples| {
-        before.add(samples);
+    outputs: Outputs<'_>,
+) -> Result<Rendered, RenderError> {
+    let spec = programme.spec;
+    let article_spans: Vec<(usize, Span)> = outputs
+        .articles
+        .iter()
+        .filter_map(|(a, _)| programme.article_span(*a).map(|s| (*a, s)))
+        .collect();
+
+    // Pass 1: measure the programme and each article.
+    let mut whole = Meter::new(spec);
+    let mut parts: Vec<Meter> = article_spans.iter().map(|_| Meter::new(spec)).collect();
+    walk(spool, programme, cancel, &mut |start, chunk| {
+        whole.add(chunk);
+        for ((_, span), meter) in article_spans.iter().zip(&mut parts) {
+            if let Some(piece) = within(chunk, start, *span, spec.channels) {
+                meter.add(piece);
+            }
+        }
         Ok(())
     })?;
-    let measured = before.finish();
-    let gain_db = match (target, measured.integrated()) {
-        (Some(t), Some(now)) => t.integrated_lufs - now,
-        _ => 0.0,
-    };
-    let gain = 10f32.powf(gain_db as f32 / 20.0);
-    let mut after = Meter::new(spec);
-    let mut limiter = target.map(|t| Limiter::new(spec, t.true_peak_dbtp));
-    let mut out = Vec::new();
-    walk(spool, items, &timeline, cancel, &mut |samples| {
-        let scaled: Vec<f32> = samples.iter().map(|s| s * gain).collect();
-        let ready = match &mut limiter {
-            Some(l) => {
-                out.clear();
-                l.process(&scaled, &mut out);
-                &out[..]
-            }
-            None => &scaled[..],
+    let measured = whole.finish();
+    let mut main = Chain::new(spec, target, measured, outputs.programme);
+    let mut chains: Vec<(Span, Chain<'_>)> = Vec::new();
+    let mut sinks_by_article = outputs.articles;
+    for ((a, span), meter) in article_spans.iter().zip(parts) {
+        let Some(pos) = sinks_by_article.iter().position(|(x, _)| x == a) else {
+            continue;
         };
-        after.add(ready);
-        sink(ready)
-    })?;
-    if let Some(l) = &mut limiter {
-        out.clear();
-        l.flush(&mut out);
-        after.add(&out);
-        sink(&out)?;
+        let (_, sink) = sinks_by_article.swap_remove(pos);
+        chains.push((*span, Chain::new(spec, target, meter.finish(), vec![sink])));
     }
-    let frames = timeline.iter().map(|p| p.end).max().unwrap_or(Frames(0));
+
+    // Pass 2: gain, limit, write.
+    walk(spool, programme, cancel, &mut |start, chunk| {
+        main.process(chunk)?;
+        for (span, chain) in &mut chains {
+            if let Some(piece) = within(chunk, start, *span, spec.channels) {
+                chain.process(piece)?;
+            }
+        }
+        Ok(())
+    })?;
+    let programme_levels = main.finish()?;
+    let mut articles = Vec::new();
+    for ((a, _), (_, chain)) in article_spans.iter().zip(chains) {
+        articles.push((*a, chain.finish()?));
+    }
     Ok(Rendered {
         spec,
-        frames,
-        timeline,
-        measured,
-        loudness: after.finish(),
-        gain_db,
+        frames: programme.frames,
+        timeline: programme.timeline.clone(),
+        programme: programme_levels,
+        articles,
     })
 }
 
+/// The part of `chunk` (starting at frame `start`) that lies within `span`.
+fn within(chunk: &[f32], start: Frames, span: Span, channels: u16) -> Option<&[f32]> {
+    let channels = usize::from(channels.max(1)) as u64;
+    let frames = chunk.len() as u64 / channels;
+    let from = span.start.0.max(start.0);
+    let to = span.end.0.min(start.0 + frames);
+    if from >= to {
+        return None;
+    }
+    let (a, b) = ((from - start.0) * channels, (to - start.0) * channels);
+    chunk.get(a as usize..b as usize)
+}
+
+/// Gain, limiter, meter and sinks for one output.
+struct Chain<'a> {
+    gain: f32,
+    gain_db: f64,
+    measured: Loudness,
+    limiter: Option<Limiter>,
+    meter: Meter,
+    scaled: Vec<f32>,
+    limited: Vec<f32>,
+    sinks: Vec<&'a mut dyn Sink>,
+}
+
+impl<'a> Chain<'a> {
+    fn new(
+        spec: AudioSpec,
+        target: Option<&LoudnessTarget>,
+        measured: Loudness,
+        sinks: Vec<&'a mut dyn Sink>,
+    ) -> Chain<'a> {
+        let gain_db = match (target, measured.integrated()) {
+            (Some(t), Some(now)) => t.integrated_lufs - now,
+            _ => 0.0,
+        };
+        Chain {
+            gain: 10f32.powf(gain_db as f32 / 20.0),
+            gain_db,
+            measured,
+            limiter: target.map(|t| Limiter::new(spec, t.true_peak_dbtp)),
+            meter: Meter::new(spec),
+            scaled: Vec::new(),
+            limited: Vec::new(),
+            sinks,
+        }
+    }
+
+    fn process(&mut self, chunk: &[f32]) -> Result<(), RenderError> {
+        self.scaled.clear();
+        self.scaled.extend(chunk.iter().map(|s| s * self.gain));
+        let ready = match &mut self.limiter {
+            Some(l) => {
+                self.limited.clear();
+                l.process(&self.scaled, &mut self.limited);
+                &self.limited
+            }
+            None => &self.scaled,
+        };
+        self.meter.add(ready);
+        for sink in &mut self.sinks {
+            sink.write(ready).map_err(RenderError::Sink)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Levels, RenderError> {
+        if let Some(l) = &mut self.limiter {
+            self.limited.clear();
+            l.flush(&mut self.limited);
+            self.meter.add(&self.limited);
+            for sink in &mut self.sinks {
+                sink.write(&self.limited).map_err(RenderError::Sink)?;
+            }
+        }
+        let loudness = self.meter.finish();
+        for sink in &mut self.sinks {
+            sink.finish(&loudness).map_err(RenderError::Sink)?;
+        }
+        Ok(Levels {
+            measured: self.measured,
+            loudness,
+            gain_db: self.gain_db,
+        })
+    }
+}
+
+/// Takes a chunk of the programme and the frame it starts at.
+type ChunkFn<'a> = dyn FnMut(Frames, &[f32]) -> Result<(), RenderError> + 'a;
+type EmitFn<'a> = dyn FnMut(Frames, &mut Vec<f32>) -> Result<(), RenderError> + 'a;
+
 /// Feeds the programme's raw samples (clips, silences, and beds mixed under
-/// them) to `f` in order.
+/// them) to `f` in order, with the frame each chunk starts at.
 fn walk(
     spool: &mut Spool,
-    items: &[Item],
-    timeline: &[Placement],
+    programme: &Programme,
     cancel: &Cancel,
-    f: &mut dyn FnMut(&[f32]) -> io::Result<()>,
-) -> io::Result<()> {
-    let spec = spool.spec();
-    let channels = usize::from(spec.channels);
-    let beds = beds(spool, items, timeline)?;
+    f: &mut ChunkFn<'_>,
+) -> Result<(), RenderError> {
+    let channels = usize::from(programme.spec.channels);
+    let beds = beds(spool, programme).map_err(RenderError::Spool)?;
     let mut at = Frames(0);
-    let mut emit = |start: Frames, chunk: &mut Vec<f32>| -> io::Result<()> {
-        cancel.check_io()?;
+    let mut emit = |start: Frames, chunk: &mut Vec<f32>| -> Result<(), RenderError> {
+        cancel.check()?;
         for bed in &beds {
             bed.mix(start, chunk, channels);
         }
-        f(chunk)
+        f(start, chunk)
     };
-    let total = timeline.iter().map(|p| p.end).max().unwrap_or(Frames(0));
-    for (place, item) in timeline.iter().zip(items) {
+    for (place, item) in programme.timeline.iter().zip(&programme.items) {
         if item.bed.is_some() {
             continue;
         }
         emit_silence(&mut at, place.start, channels, &mut emit)?;
-        let mut clip = spool.get(place.key)?.into_samples();
+        let mut clip = spool
+            .get(place.key)
+            .map_err(RenderError::Spool)?
+            .into_samples();
         emit(at, &mut clip)?;
         at = place.end;
     }
     // A bed's tail may outlast the last word.
-    emit_silence(&mut at, total, channels, &mut emit)
+    emit_silence(&mut at, programme.frames, channels, &mut emit)
 }
 
 fn emit_silence(
     at: &mut Frames,
     until: Frames,
     channels: usize,
-    emit: &mut dyn FnMut(Frames, &mut Vec<f32>) -> io::Result<()>,
-) -> io::Result<()> {
+    emit: &mut EmitFn<'_>,
+) -> Result<(), RenderError> {
+    let mut chunk = Vec::new();
     while *at < until {
         let n = (until.0 - at.0).min(4096);
-        let mut chunk = vec![0.0f32; n as usize * channels];
+        chunk.clear();
+        chunk.resize(n as usize * channels, 0.0);
         emit(*at, &mut chunk)?;
         *at += Frames(n);
     }
@@ -280,10 +469,11 @@ impl BedMix {
     }
 }
 
-fn beds(spool: &mut Spool, items: &[Item], timeline: &[Placement]) -> io::Result<Vec<BedMix>> {
+fn beds(spool: &mut Spool, programme: &Programme) -> io::Result<Vec<BedMix>> {
     let rate = spool.spec().sample_rate;
+    let timeline = &programme.timeline;
     let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in programme.items.iter().enumerate() {
         let Some(bed) = &item.bed else { continue };
         let place = timeline[i];
         let under_from = (i + 1).min(timeline.len() - 1);
@@ -306,15 +496,45 @@ mod tests {
     use super::*;
     use crate::audio::Clip;
 
-    /// Renders without normalization; returns the report and every sample.
-    fn render_all(spool: &mut Spool, items: &[Item]) -> (Rendered, Vec<f32>) {
-        let mut samples = Vec::new();
-        let r = render(spool, items, None, &Cancel::never(), &mut |x| {
-            samples.extend_from_slice(x);
+    /// A sink that keeps everything.
+    #[derive(Default)]
+    struct Collect {
+        samples: Vec<f32>,
+        finished: Option<Loudness>,
+    }
+
+    impl Sink for Collect {
+        fn write(&mut self, samples: &[f32]) -> Result<(), SinkError> {
+            self.samples.extend_from_slice(samples);
             Ok(())
-        })
+        }
+        fn finish(&mut self, loudness: &Loudness) -> Result<(), SinkError> {
+            self.finished = Some(*loudness);
+            Ok(())
+        }
+    }
+
+    fn key(k: usize) -> SegmentIndex {
+        SegmentIndex(k)
+    }
+
+    /// Renders without normalization; returns the report and every sample.
+    fn render_all(spool: &mut Spool, items: Vec<Item>) -> (Rendered, Vec<f32>) {
+        let programme = Programme::layout(spool, items).unwrap();
+        let mut out = Collect::default();
+        let r = render(
+            spool,
+            &programme,
+            None,
+            &Cancel::never(),
+            Outputs {
+                programme: vec![&mut out],
+                articles: vec![],
+            },
+        )
         .unwrap();
-        (r, samples)
+        assert!(out.finished.is_some());
+        (r, out.samples)
     }
 
     const SPEC: AudioSpec = AudioSpec {
@@ -325,9 +545,9 @@ mod tests {
     fn spool_with(clips: &[(usize, usize, f32)]) -> (tempfile::TempDir, Spool) {
         let dir = tempfile::tempdir().unwrap();
         let mut spool = Spool::new_in(dir.path(), SPEC).unwrap();
-        for &(key, frames, value) in clips {
+        for &(k, frames, value) in clips {
             spool
-                .put(key, &Clip::new(SPEC, vec![value; frames]))
+                .put(key(k), &Clip::new(SPEC, vec![value; frames]))
                 .unwrap();
         }
         (dir, spool)
@@ -336,12 +556,12 @@ mod tests {
     #[test]
     fn pauses_sit_between_clips_and_the_timeline_follows() {
         let (_dir, mut spool) = spool_with(&[(0, 100, 0.5), (1, 50, -0.5), (2, 10, 0.25)]);
-        let items = [
-            Item::new(0, Duration::from_millis(250)),
-            Item::new(1, Duration::from_millis(40)),
-            Item::new(2, Duration::from_millis(900)),
+        let items = vec![
+            Item::new(key(0), Duration::from_millis(250)),
+            Item::new(key(1), Duration::from_millis(40)),
+            Item::new(key(2), Duration::from_millis(900)),
         ];
-        let (r, s) = render_all(&mut spool, &items);
+        let (r, s) = render_all(&mut spool, items);
         let spans: Vec<(u64, u64)> = r.timeline.iter().map(|p| (p.start.0, p.end.0)).collect();
         assert_eq!(spans, vec![(0, 100), (350, 400), (440, 450)]);
         assert_eq!(s.len(), 450, "no trailing pause after the last item");
@@ -352,52 +572,54 @@ mod tests {
         );
         assert_eq!(s[449], 0.25);
         assert_eq!(r.frames, Frames(450));
-        assert_eq!(r.gain_db, 0.0);
+        assert_eq!(r.programme.gain_db, 0.0);
     }
 
     #[test]
     fn an_item_shorter_than_its_minimum_is_refused() {
-        let (_dir, mut spool) = spool_with(&[(0, 100, 0.5), (1, 0, 0.0)]);
-        let mut items = [
-            Item::new(0, Duration::from_millis(250)),
-            Item::new(1, Duration::ZERO),
+        let (_dir, spool) = spool_with(&[(0, 100, 0.5), (1, 0, 0.0)]);
+        let mut items = vec![
+            Item::new(key(0), Duration::from_millis(250)),
+            Item::new(key(1), Duration::ZERO),
         ];
         items[1].min_frames = Frames(120);
-        let err = render(&mut spool, &items, None, &Cancel::never(), &mut |_| Ok(())).unwrap_err();
+        let err = Programme::layout(&spool, items.clone()).unwrap_err();
         assert!(
             err.to_string().contains("segment 1 holds 0 frames"),
             "{err}"
         );
         items[1].min_frames = Frames(0);
-        assert!(render(&mut spool, &items, None, &Cancel::never(), &mut |_| Ok(())).is_ok());
+        assert!(Programme::layout(&spool, items).is_ok());
     }
 
     #[test]
     fn a_bed_plays_alone_then_ducks_under_the_voice_then_fades() {
-        let spec = AudioSpec {
-            sample_rate: 1000,
-            channels: 1,
-        };
         let dir = tempfile::tempdir().unwrap();
-        let mut spool = Spool::new_in(dir.path(), spec).unwrap();
-        spool.put(0, &Clip::new(spec, vec![0.1; 10_000])).unwrap(); // 10 s of bed
-        spool.put(1, &Clip::new(spec, vec![0.5; 2000])).unwrap(); // 2 s of voice
-        spool.put(2, &Clip::new(spec, vec![0.5; 1000])).unwrap(); // the next item
+        let mut spool = Spool::new_in(dir.path(), SPEC).unwrap();
+        spool
+            .put(key(0), &Clip::new(SPEC, vec![0.1; 10_000]))
+            .unwrap(); // 10 s of bed
+        spool
+            .put(key(1), &Clip::new(SPEC, vec![0.5; 2000]))
+            .unwrap(); // 2 s of voice
+        spool
+            .put(key(2), &Clip::new(SPEC, vec![0.5; 1000]))
+            .unwrap(); // the next item
         let bed = Bed {
             lead: Duration::from_secs(2),
             under: 1,
             duck_db: 20.0,
             tail: Duration::from_secs(1),
         };
-        let items = [
+        let items = vec![
             Item {
                 bed: Some(bed),
-                ..Item::new(0, Duration::ZERO)
+                ..Item::new(key(0), Duration::ZERO)
             },
-            Item::new(1, Duration::from_millis(2000)),
-            Item::new(2, Duration::ZERO),
+            Item::new(key(1), Duration::from_millis(2000)),
+            Item::new(key(2), Duration::ZERO),
         ];
-        let (r, s) = render_all(&mut spool, &items);
+        let (r, s) = render_all(&mut spool, items);
         let spans: Vec<(u64, u64)> = r.timeline.iter().map(|p| (p.start.0, p.end.0)).collect();
         assert_eq!(spans, vec![(0, 5000), (2000, 4000), (6000, 7000)]);
         assert!((s[1000] - 0.1).abs() < 1e-6, "full bed alone: {}", s[1000]);
@@ -412,42 +634,70 @@ mod tests {
     }
 
     #[test]
-    fn the_output_is_brought_to_the_target_and_keeps_its_length() {
+    fn the_output_and_each_article_are_brought_to_the_target() {
         let spec = AudioSpec {
             sample_rate: 48000,
             channels: 1,
         };
         let dir = tempfile::tempdir().unwrap();
         let mut spool = Spool::new_in(dir.path(), spec).unwrap();
-        // Two "voices" 12 dB apart.
-        for (key, amp) in [(0, 0.5f32), (1, 0.125), (2, 0.5), (3, 0.125)] {
+        // Two "voices" 12 dB apart; articles 0 and 1 take two clips each.
+        for (k, amp) in [(0, 0.5f32), (1, 0.125), (2, 0.5), (3, 0.125)] {
             let tone: Vec<f32> = (0..48000)
                 .map(|i| (i as f32 * 0.0523).sin() * amp * (1.0 + (i as f32 * 0.0004).sin()) / 2.0)
                 .collect();
-            spool.put(key, &Clip::new(spec, tone)).unwrap();
+            spool.put(key(k), &Clip::new(spec, tone)).unwrap();
         }
         let items: Vec<Item> = (0..4)
-            .map(|key| Item::new(key, Duration::from_millis(300)))
+            .map(|k| Item {
+                article: Some(k / 2),
+                ..Item::new(key(k), Duration::from_millis(300))
+            })
             .collect();
-        let mut n = 0;
+        let programme = Programme::layout(&spool, items).unwrap();
+        let (mut whole, mut first, mut second) =
+            (Collect::default(), Collect::default(), Collect::default());
         let r = render(
             &mut spool,
-            &items,
+            &programme,
             Some(&LoudnessTarget::broadcast()),
             &Cancel::never(),
-            &mut |x| {
-                n += x.len();
-                Ok(())
+            Outputs {
+                programme: vec![&mut whole],
+                articles: vec![(0, &mut first), (1, &mut second)],
             },
         )
         .unwrap();
-        assert_eq!(n as u64, r.frames.0);
-        let i = r.loudness.integrated().unwrap();
-        assert!((i + 23.0).abs() < 0.5, "{i} LUFS");
-        assert!(
-            r.loudness.true_peak().unwrap() <= -1.0 + 1e-6,
-            "{:?}",
-            r.loudness.true_peak()
-        );
+        assert_eq!(whole.samples.len() as u64, r.frames.0);
+        let span = programme.article_span(1).unwrap();
+        assert_eq!(second.samples.len() as u64, span.end.0 - span.start.0);
+        for levels in std::iter::once(&r.programme).chain(r.articles.iter().map(|(_, l)| l)) {
+            let i = levels.loudness.integrated().unwrap();
+            assert!((i + 23.0).abs() < 0.5, "{i} LUFS");
+            assert!(levels.loudness.true_peak().unwrap() <= -1.0 + 1e-6);
+        }
+        assert_eq!(first.finished, Some(r.articles[0].1.loudness));
+    }
+
+    #[test]
+    fn a_signal_stops_the_render() {
+        let (_dir, mut spool) = spool_with(&[(0, 100, 0.5)]);
+        let programme = Programme::layout(&spool, vec![Item::new(key(0), Duration::ZERO)]).unwrap();
+        let cancel = Cancel::never();
+        cancel.request(15);
+        let mut out = Collect::default();
+        let err = render(
+            &mut spool,
+            &programme,
+            None,
+            &cancel,
+            Outputs {
+                programme: vec![&mut out],
+                articles: vec![],
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(err, RenderError::Interrupted(_)));
+        assert!(out.samples.is_empty());
     }
 }

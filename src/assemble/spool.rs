@@ -7,13 +7,14 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::audio::{AudioSpec, Clip, Frames};
+use crate::script::SegmentIndex;
 
 pub struct Spool {
     spec: AudioSpec,
     file: BufWriter<File>,
     end: u64,
     /// Byte offset and sample count of each stored clip, by key.
-    index: std::collections::BTreeMap<usize, (u64, usize)>,
+    index: std::collections::BTreeMap<SegmentIndex, (u64, usize)>,
 }
 
 impl Spool {
@@ -33,7 +34,7 @@ impl Spool {
     }
 
     /// Stores `clip` under `key`; it must already be in the spool's spec.
-    pub fn put(&mut self, key: usize, clip: &Clip) -> io::Result<()> {
+    pub fn put(&mut self, key: SegmentIndex, clip: &Clip) -> io::Result<()> {
         if clip.spec() != self.spec {
             return Err(io::Error::other(
                 "clip not prepared to the bulletin's format",
@@ -49,21 +50,22 @@ impl Spool {
         Ok(())
     }
 
-    pub fn contains(&self, key: usize) -> bool {
+    pub fn contains(&self, key: SegmentIndex) -> bool {
         self.index.contains_key(&key)
     }
 
     /// Frames stored under `key` (0 when absent).
-    pub fn frames(&self, key: usize) -> Frames {
+    pub fn frames(&self, key: SegmentIndex) -> Frames {
         let samples = self.index.get(&key).map_or(0, |(_, n)| *n);
         Frames((samples / usize::from(self.spec.channels.max(1))) as u64)
     }
 
     /// Reads back the clip stored under `key`.
-    pub fn get(&mut self, key: usize) -> io::Result<Clip> {
+    pub fn get(&mut self, key: SegmentIndex) -> io::Result<Clip> {
         let Some(&(offset, len)) = self.index.get(&key) else {
             return Err(io::Error::other(format!(
-                "no clip spooled for segment {key}"
+                "no clip spooled for segment {}",
+                key.0
             )));
         };
         self.file.flush()?;
@@ -93,15 +95,16 @@ mod tests {
         let mut spool = Spool::new_in(dir.path(), spec).unwrap();
         let a = Clip::new(spec, vec![0.25; 10]);
         let b = Clip::new(spec, (0..6).map(|i| i as f32 / 10.0).collect());
-        spool.put(7, &b).unwrap();
-        spool.put(2, &a).unwrap();
-        assert_eq!(spool.get(2).unwrap(), a);
-        assert_eq!(spool.get(7).unwrap(), b);
-        assert_eq!(spool.frames(7), Frames(3));
-        assert!(spool.get(3).is_err());
+        let k = SegmentIndex;
+        spool.put(k(7), &b).unwrap();
+        spool.put(k(2), &a).unwrap();
+        assert_eq!(spool.get(k(2)).unwrap(), a);
+        assert_eq!(spool.get(k(7)).unwrap(), b);
+        assert_eq!(spool.frames(k(7)), Frames(3));
+        assert!(spool.get(k(3)).is_err());
         assert!(spool
             .put(
-                1,
+                k(1),
                 &Clip::new(
                     AudioSpec {
                         sample_rate: 1000,

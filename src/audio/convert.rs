@@ -72,17 +72,24 @@ fn remix(samples: &[f32], from: u16, to: u16) -> Vec<f32> {
     let frames = samples.chunks_exact(from);
     let mut out = Vec::with_capacity(frames.len() * to);
     for frame in frames {
-        if to < from {
-            for j in 0..to {
-                let picked = frame.iter().skip(j).step_by(to);
-                let count = picked.clone().count().max(1);
-                out.push(picked.sum::<f32>() / count as f32);
-            }
-        } else {
-            out.extend((0..to).map(|j| frame.get(j % from).copied().unwrap_or(0.0)));
-        }
+        out.extend((0..to).map(|c| map_channel(frame, c, to)));
     }
     out
+}
+
+/// Output channel `c` of `to` from one input frame: the mean of the input
+/// channels that map to it when mixing down, a copy when mixing up.
+pub(super) fn map_channel(frame: &[f32], c: usize, to: usize) -> f32 {
+    let from = frame.len();
+    if from == to {
+        frame[c]
+    } else if to < from {
+        let picked = frame.iter().skip(c).step_by(to);
+        let count = picked.clone().count().max(1);
+        picked.sum::<f32>() / count as f32
+    } else {
+        frame.get(c % from.max(1)).copied().unwrap_or(0.0)
+    }
 }
 
 fn resample_interleaved(samples: &[f32], channels: u16, from: u32, to: u32) -> Vec<f32> {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use ebur128::{EbuR128, Mode};
 
-use super::limiter::{db_to_gain, gain_to_db, Limiter};
+use super::limiter::{db_to_gain, gain_to_db};
 use crate::audio::{AudioSpec, Clip};
 
 /// The length of one BS.1770 gating block: shorter clips have no gated loudness.
@@ -21,11 +21,6 @@ const ABSOLUTE_GATE_LUFS: f64 = -70.0;
 /// The most `level_clip` will raise or lower a clip: a whisper-quiet or broken clip is
 /// not blown up into noise, and a clipped one not crushed.
 pub const MAX_CLIP_GAIN_DB: f64 = 20.0;
-/// Normalisation stops once integrated loudness is this close to the target...
-const NORMALIZE_TOLERANCE_LU: f64 = 0.05;
-/// ...or after this many gain-and-limit passes (limiting lowers loudness a little, so a
-/// second pass may make up for it).
-const NORMALIZE_PASSES: usize = 3;
 
 /// EBU R128 figures of a programme or clip.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -252,7 +247,8 @@ fn silence_for_nan(x: f64) -> f64 {
     }
 }
 
-/// Measures a whole clip.
+/// Measures a whole clip (tests; the program meters streams with [`Meter`]).
+#[cfg(test)]
 pub fn measure(clip: &Clip) -> Loudness {
     let mut meter = Meter::new(clip.spec());
     meter.add(clip.samples());
@@ -382,85 +378,11 @@ fn apply_gain(samples: &mut [f32], gain_db: f64) {
     }
 }
 
-/// Brings the finished bulletin to `target`: a gain to the target integrated loudness,
-/// then the true-peak limiter at the target ceiling. Returns the figures before and
-/// after. Silence is returned untouched (both figures the same).
-///
-/// Limiting lowers the integrated loudness slightly when many peaks are caught, so up
-/// to three gain-and-limit passes are made, each from the original audio, aiming for
-/// 0.05 LU of the target; audio limited by several dB can end up about 0.1 LU low.
-pub fn normalize(clip: &mut Clip, target: &LoudnessTarget) -> (Loudness, Loudness) {
-    let before = measure(clip);
-    if !before.has_programme() || !target.integrated_lufs.is_finite() {
-        return (before, before);
-    }
-    let spec = clip.spec();
-    let ceiling = if target.true_peak_dbtp.is_finite() {
-        target.true_peak_dbtp
-    } else {
-        0.0
-    };
-    let original = clip.samples().to_vec();
-    let mut gain_db = target.integrated_lufs - before.integrated_lufs;
-    let mut limit_at = ceiling;
-    let mut after = before;
-    for _ in 0..NORMALIZE_PASSES {
-        gain_and_limit(&original, clip.samples_mut(), spec, gain_db, limit_at);
-        after = measure(clip);
-        let miss = target.integrated_lufs - after.integrated_lufs;
-        let over = after.true_peak_dbtp - ceiling;
-        if miss.abs() <= NORMALIZE_TOLERANCE_LU && over <= 0.0 {
-            break;
-        }
-        if miss.is_finite() {
-            gain_db += miss;
-        }
-        if over > 0.0 {
-            limit_at -= over + 0.05;
-        }
-    }
-    (before, after)
-}
-
-/// Writes `input`, raised by `gain_db` and limited at `ceiling_dbtp`, into `out` (of the
-/// same length), a piece at a time so that no second full-length copy is made.
-fn gain_and_limit(
-    input: &[f32],
-    out: &mut [f32],
-    spec: AudioSpec,
-    gain_db: f64,
-    ceiling_dbtp: f64,
-) {
-    const PIECE: usize = 64 * 1024;
-    let gain = db_to_gain(gain_db);
-    let mut limiter = Limiter::new(spec, ceiling_dbtp);
-    let mut staged = Vec::with_capacity(PIECE);
-    let mut limited = Vec::with_capacity(PIECE);
-    let mut written = 0;
-    let mut put = |limited: &[f32]| {
-        let end = (written + limited.len()).min(out.len());
-        out[written..end].copy_from_slice(&limited[..end - written]);
-        written = end;
-    };
-    for piece in input.chunks(PIECE) {
-        staged.clear();
-        staged.extend(piece.iter().map(|&s| (f64::from(s) * gain) as f32));
-        limited.clear();
-        limiter.process(&staged, &mut limited);
-        put(&limited);
-    }
-    limited.clear();
-    limiter.flush(&mut limited);
-    put(&limited);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::audio::Frames;
     use std::f64::consts::PI;
-    use std::path::Path;
-    use std::process::Command;
 
     const SPEC: AudioSpec = AudioSpec {
         sample_rate: 48_000,
@@ -509,51 +431,6 @@ mod tests {
             }
         }
         Clip::new(spec, samples)
-    }
-
-    fn pause(spec: AudioSpec, ms: u64) -> Clip {
-        Clip::silence(
-            spec,
-            Frames::from_duration(Duration::from_millis(ms), spec.sample_rate),
-        )
-    }
-
-    /// ffmpeg's ebur128 reading (integrated LUFS, true peak dBTP) of a file, or `None`
-    /// (with a note) when ffmpeg is not installed.
-    fn ffmpeg_reading(path: &Path) -> Option<(f64, f64)> {
-        let output = Command::new("ffmpeg")
-            .args(["-nostats", "-hide_banner", "-i"])
-            .arg(path)
-            .args(["-filter_complex", "ebur128=peak=true", "-f", "null", "-"])
-            .output();
-        let Ok(output) = output else {
-            eprintln!("note: ffmpeg not on PATH; skipping the cross-check against ffmpeg");
-            return None;
-        };
-        let log = String::from_utf8_lossy(&output.stderr);
-        let summary = &log[log.rfind("Summary:").expect("ffmpeg printed a summary")..];
-        let value = |label: &str| -> f64 {
-            let line = summary
-                .lines()
-                .find(|l| l.trim_start().starts_with(label))
-                .unwrap_or_else(|| panic!("no {label} line in {summary}"));
-            line.split_whitespace().nth(1).unwrap().parse().unwrap()
-        };
-        Some((value("I:"), value("Peak:")))
-    }
-
-    fn write_float_wav(clip: &Clip, path: &Path) {
-        let spec = hound::WavSpec {
-            channels: clip.spec().channels,
-            sample_rate: clip.spec().sample_rate,
-            bits_per_sample: 32,
-            sample_format: hound::SampleFormat::Float,
-        };
-        let mut w = hound::WavWriter::create(path, spec).unwrap();
-        for &s in clip.samples() {
-            w.write_sample(s).unwrap();
-        }
-        w.finalize().unwrap();
     }
 
     #[test]
@@ -658,60 +535,5 @@ mod tests {
         let copy = clip.clone();
         level_clip(&mut clip, f64::NAN);
         assert_eq!(clip, copy);
-    }
-
-    /// The acceptance test: two voices 12 dB apart, levelled per clip, joined,
-    /// normalised; checked with the crate and, when installed, with ffmpeg.
-    #[test]
-    fn leveled_joined_and_normalized_bulletin_meets_the_target() {
-        for (spec, target) in [
-            (SPEC, LoudnessTarget::broadcast()),
-            (
-                AudioSpec {
-                    sample_rate: 44_100,
-                    channels: 2,
-                },
-                LoudnessTarget::podcast(),
-            ),
-        ] {
-            let mut bulletin = Clip::new(spec, vec![]);
-            for i in 0..6u64 {
-                let amp = if i % 2 == 0 { 0.5 } else { 0.5 / 3.981 };
-                let mut sentence = speech(spec, 2.0 + 0.5 * i as f64, amp, 10 + i);
-                level_clip(&mut sentence, target.integrated_lufs);
-                bulletin.append(sentence);
-                bulletin.append(pause(spec, 400));
-            }
-            let (before, after) = normalize(&mut bulletin, &target);
-            eprintln!(
-                "{spec:?}: before I {:.2} LUFS, TP {:.2} dBTP; after I {:.2} LUFS, TP {:.2} dBTP",
-                before.integrated_lufs,
-                before.true_peak_dbtp,
-                after.integrated_lufs,
-                after.true_peak_dbtp
-            );
-            assert!(
-                (after.integrated_lufs - target.integrated_lufs).abs() <= 0.5,
-                "{after}"
-            );
-            assert!(after.true_peak_dbtp <= target.true_peak_dbtp, "{after}");
-
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("bulletin.wav");
-            write_float_wav(&bulletin, &path);
-            if let Some((i, peak)) = ffmpeg_reading(&path) {
-                eprintln!("ffmpeg: I {i} LUFS, true peak {peak} dBFS");
-                assert!((i - target.integrated_lufs).abs() <= 0.5, "ffmpeg I {i}");
-                assert!(peak <= target.true_peak_dbtp, "ffmpeg peak {peak}");
-            }
-        }
-    }
-
-    #[test]
-    fn normalize_leaves_silence_alone() {
-        let mut clip = Clip::silence(SPEC, Frames(48_000));
-        let (before, after) = normalize(&mut clip, &LoudnessTarget::broadcast());
-        assert_eq!(before, after);
-        assert_eq!(clip.peak(), 0.0);
     }
 }

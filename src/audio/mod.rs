@@ -17,6 +17,7 @@ mod pcm;
 mod prepare;
 mod sniff;
 mod spec;
+mod stream;
 mod wav;
 
 pub use clip::Clip;
@@ -25,10 +26,13 @@ pub use decode::decode;
 pub use edges::{fade_edges, trim_silence, TrimOptions};
 pub use error::DecodeError;
 pub use limiter::{Limiter, DEFAULT_LOOKAHEAD, DEFAULT_RELEASE};
+#[cfg(test)]
+pub use loudness::measure;
 pub use loudness::{
-    level_clip, measure, normalize, speech_loudness, ClipLevel, LevelMethod, Loudness,
-    LoudnessTarget, Meter, MAX_CLIP_GAIN_DB,
+    level_clip, speech_loudness, ClipLevel, LevelMethod, Loudness, LoudnessTarget, Meter,
+    MAX_CLIP_GAIN_DB,
 };
 pub use pcm::{decode_pcm, PcmEncoding, PcmFormat};
 pub use prepare::{prepare, PrepareSettings, Prepared};
 pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};
+pub use stream::StreamConverter;

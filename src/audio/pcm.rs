@@ -14,7 +14,8 @@ pub struct PcmFormat {
 }
 
 /// Sample encodings of headerless PCM, all little-endian where it matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PcmEncoding {
     S16Le,
     S24Le,

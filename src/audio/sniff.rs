@@ -126,34 +126,11 @@ pub(crate) fn not_audio(bytes: &[u8], looks_like: &'static str) -> DecodeError {
     }
 }
 
-/// The first ~200 characters, lossy UTF-8, whitespace runs collapsed to one space and
-/// other control characters dropped, so the message stays on one line.
+/// The first ~200 characters, lossy UTF-8, on one line (see [`crate::text::excerpt`]).
 fn text_excerpt(bytes: &[u8]) -> String {
     // Four bytes per char at most; a little extra leaves room for collapsed whitespace.
     let head = bytes.get(..EXCERPT_CHARS * 8).unwrap_or(bytes);
-    let text = String::from_utf8_lossy(head);
-    let mut out = String::new();
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        if chars >= EXCERPT_CHARS {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-            chars += 1;
-        }
-        for c in word.chars().filter(|c| !c.is_control()) {
-            if chars >= EXCERPT_CHARS {
-                break;
-            }
-            out.push(c);
-            chars += 1;
-        }
-    }
-    if chars >= EXCERPT_CHARS {
-        out.push('…');
-    }
-    out
+    crate::text::excerpt(&String::from_utf8_lossy(head), EXCERPT_CHARS)
 }
 
 /// Binary garbage reads badly as text; its first bytes in hex say more.

@@ -1,15 +1,23 @@
-//! config: `voices.toml` exactly as written, before validation. Unknown keys
-//! are rejected here so that a typo never silently changes the bulletin.
+//! config: `voices.toml` exactly as written, before validation, read by serde.
+//! Unknown keys are rejected here so that a typo never silently changes the
+//! bulletin; words that name a choice (`split = "sentence"`) are enums, so a
+//! wrong word is an error listing the right ones.
 
 use std::collections::BTreeMap;
 
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+
+use crate::audio::PcmEncoding;
+use crate::output::Format;
+use crate::script::{MixedLanguage, SplitMode};
+use crate::tts::{CommandInput, CommandOutput, RedirectPolicy};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawConfig {
     pub bulletin: RawBulletin,
-    pub languages: BTreeMap<String, toml::Value>,
+    pub languages: BTreeMap<String, RawLanguage>,
     pub voices: BTreeMap<String, RawVoice>,
     /// Kept as tables so that presets can be merged under them before they are read.
     pub backends: BTreeMap<String, toml::Table>,
@@ -19,7 +27,7 @@ pub struct RawConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct RawBulletin {
     pub sample_rate: Option<u32>,
-    pub split: Option<String>,
+    pub split: Option<SplitMode>,
     pub intro: Option<String>,
     pub outro: Option<String>,
     pub pauses: RawPauses,
@@ -27,12 +35,10 @@ pub struct RawBulletin {
     pub channels: Option<u16>,
     pub bits: Option<u16>,
     /// A pronunciation lexicon (`.toml` or W3C `.pls`), or several.
-    pub lexicon: Option<toml::Value>,
-    /// "voice" (default) or "switch".
-    pub mixed_language: Option<String>,
-    /// "broadcast", "podcast", "off", or { integrated = -23, true_peak = -1 }.
-    pub loudness: Option<toml::Value>,
-    pub formats: Option<Vec<String>>,
+    pub lexicon: Option<OneOrMany>,
+    pub mixed_language: Option<MixedLanguage>,
+    pub loudness: Option<RawLoudness>,
+    pub formats: Option<Vec<Format>>,
     pub bwf: RawBwf,
     pub cart: Option<RawCart>,
     pub sounds: RawSounds,
@@ -79,6 +85,31 @@ pub struct RawPauses {
     pub after_sound: Option<RawDuration>,
 }
 
+/// `"broadcast"`, `"podcast"`, `"off"`, or `{ integrated = -23, true_peak = -1 }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawLoudness {
+    Profile(LoudnessProfile),
+    Custom(RawLoudnessTarget),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoudnessProfile {
+    /// EBU R128: -23 LUFS, -1 dBTP.
+    #[serde(alias = "ebu-r128")]
+    Broadcast,
+    /// -16 LUFS, -1 dBTP.
+    Podcast,
+    Off,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLoudnessTarget {
+    pub integrated: Option<f64>,
+    pub true_peak: Option<f64>,
+}
+
 /// Milliseconds as a number, or text with a unit (`"1.5s"`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawDuration {
@@ -86,35 +117,26 @@ pub enum RawDuration {
     Text(String),
 }
 
-impl<'de> Deserialize<'de> for RawDuration {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawDuration, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = RawDuration;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("milliseconds as a number, or text with a unit such as \"1.5s\"")
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawDuration, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawDuration, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawDuration, E> {
-                if v.is_finite() && v >= 0.0 {
-                    Ok(RawDuration::Millis(v))
-                } else {
-                    Err(E::custom(format!(
-                        "a duration must not be negative (got {v})"
-                    )))
-                }
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawDuration, E> {
-                Ok(RawDuration::Text(v.to_owned()))
-            }
-        }
-        d.deserialize_any(Visitor)
-    }
+/// A file name, or a list of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOrMany(pub Vec<String>);
+
+/// `zh = "zh"`, or a voice per segment kind: `en = { title = "anchor", body = "en" }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawLanguage {
+    Voice(String),
+    ByKind(RawKindVoices),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawKindVoices {
+    pub default: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub attribution: Option<String>,
+    pub intro: Option<String>,
+    pub outro: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,22 +149,18 @@ pub struct RawVoice {
     pub fallback: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RawKindVoices {
-    pub default: Option<String>,
-    pub title: Option<String>,
-    pub body: Option<String>,
-    pub attribution: Option<String>,
-    pub intro: Option<String>,
-    pub outro: Option<String>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    Http,
+    Command,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawBackend {
     pub preset: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<BackendKind>,
     // http
     pub url: Option<String>,
     pub urls: Option<Vec<String>>,
@@ -159,13 +177,12 @@ pub struct RawBackend {
     pub api_key_header: Option<String>,
     pub api_key_prefix: Option<String>,
     pub response: Option<RawResponse>,
-    /// "same-origin" (default), "follow" or "none".
-    pub redirects: Option<String>,
+    pub redirects: Option<RedirectPolicy>,
     // command
     pub program: Option<String>,
     pub args: Option<Vec<String>>,
-    pub input: Option<String>,
-    pub output: Option<String>,
+    pub input: Option<CommandInput>,
+    pub output: Option<CommandOutput>,
     pub install_hint: Option<String>,
     // both
     pub timeout_secs: Option<f64>,
@@ -176,14 +193,123 @@ pub struct RawBackend {
     pub max_response_mb: Option<u64>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResponseFormat {
+    /// Sniff the bytes: WAV or MP3.
+    Auto,
+    Wav,
+    Mp3,
+    /// Headerless PCM.
+    Pcm,
+    Mulaw,
+    Alaw,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawResponse {
-    /// `auto` (sniff WAV or MP3; also `wav`, `mp3`), `pcm` (headerless), `mulaw`, `alaw`.
-    pub format: Option<String>,
+    pub format: Option<ResponseFormat>,
     /// JSON pointer to base64 audio in a JSON response.
     pub json_pointer: Option<String>,
-    pub encoding: Option<String>,
+    pub encoding: Option<PcmEncoding>,
     pub sample_rate: Option<u32>,
     pub channels: Option<u16>,
+}
+
+impl<'de> Deserialize<'de> for RawDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawDuration, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("milliseconds as a number, or text with a unit such as \"1.5s\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDuration, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDuration, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDuration, E> {
+                if v.is_finite() && v >= 0.0 {
+                    Ok(RawDuration::Millis(v))
+                } else {
+                    Err(E::custom(format!(
+                        "a duration must not be negative (got {v})"
+                    )))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDuration, E> {
+                Ok(RawDuration::Text(v.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawLoudness {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawLoudness, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawLoudness;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "\"broadcast\" (-23 LUFS), \"podcast\" (-16 LUFS), \"off\", \
+                     or { integrated = -23, true_peak = -1 }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawLoudness, E> {
+                LoudnessProfile::deserialize(de::value::StrDeserializer::new(v))
+                    .map(RawLoudness::Profile)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawLoudness, A::Error> {
+                RawLoudnessTarget::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawLoudness::Custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<OneOrMany, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a file name or a list of file names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<OneOrMany, A::Error> {
+                Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(OneOrMany)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawLanguage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawLanguage, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawLanguage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a voice name or a table such as { title = \"anchor\", body = \"reporter\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawLanguage, E> {
+                Ok(RawLanguage::Voice(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawLanguage, A::Error> {
+                RawKindVoices::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawLanguage::ByKind)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::language::Language;
+use crate::text::Language;
 
 /// One article, ready to be turned into a script.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use super::article::{item_origin, Article, Byline};
 use super::byline::split_byline;
 use super::chars::{is_han, trim_blank};
 use super::error::IngestError;
-use super::language::{detect_language, Language};
 use super::published::parse_published;
 use super::tidy::{collapse_blanks, has_entity, speak_urls};
+use crate::text::{detect_language, Language};
 
 /// How much text language detection is given; it samples no more anyway.
 const DETECT_CHARS: usize = 4000;

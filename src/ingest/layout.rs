@@ -11,7 +11,7 @@
 //! meet with nothing between them when either side is CJK (Chinese has no
 //! spaces between words) and with one space otherwise.
 
-use super::chars::{ends_sentence, is_blank, is_blank_str, is_cjk, trim_blank};
+use super::chars::{ends_sentence, is_blank, is_blank_str, joins_without_space, trim_blank};
 
 /// The title and the blocks that follow it, each block a list of lines with
 /// trailing blanks removed (leading indentation is kept).
@@ -106,7 +106,7 @@ fn join(paragraph: &mut String, line: &str) {
     let before = paragraph.chars().next_back();
     let after = line.chars().next();
     let glue = match (before, after) {
-        (Some(b), Some(a)) if is_cjk(b) || is_cjk(a) => "",
+        (Some(b), Some(a)) if joins_without_space(b) || joins_without_space(a) => "",
         // `well-` + `known`: a word broken at its hyphen.
         (Some('-'), Some(a))
             if a.is_lowercase()

@@ -18,7 +18,7 @@
 //! value that is no whole number.
 
 use super::chars::{is_han, trim_blank};
-use super::language::Language;
+use crate::text::Language;
 
 /// Fields found in a metadata block. Empty values are unknown (`None`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -24,7 +24,7 @@
 //! - `select`, `dedupe`, `order`: picking and ordering the day's articles
 //!   ([`since`], [`limit`], [`dedupe`], [`order`]).
 //! - `playlist`: `*.list` running orders ([`read_playlist`]).
-//! - `language`: [`Language`] codes and [`detect_language`].
+//! - `read`: [`read`], every input with the policy for bad ones.
 
 mod article;
 mod body;
@@ -42,7 +42,6 @@ mod front_matter;
 mod html;
 mod input;
 mod json;
-mod language;
 mod layout;
 mod markdown;
 mod metadata;
@@ -53,6 +52,7 @@ mod page;
 mod parse;
 mod playlist;
 mod published;
+mod read;
 mod select;
 mod tidy;
 
@@ -63,11 +63,11 @@ pub use document::{parse_document, parse_document_each};
 pub use error::IngestError;
 pub use format::{detect_format, Format};
 pub use input::{collect, collect_each, Document, InputSpec, STDIN_ORIGIN};
-pub use language::{detect_language, Language};
 pub use order::{order, Order};
 pub use parse::parse;
 pub use playlist::{is_playlist, parse_playlist, read_playlist, PlaylistEntry};
 pub use published::parse_published;
+pub use read::{read, Read};
 pub use select::{limit, since};
 
 #[cfg(test)]

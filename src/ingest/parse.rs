@@ -98,7 +98,8 @@ pub(crate) fn parse_text(origin: &str, text: &str) -> Result<Article, IngestErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Byline, Language};
+    use crate::ingest::Byline;
+    use crate::text::Language;
 
     const SEED_PATH: &str = "/work/shared/seed/article-zh.txt";
 

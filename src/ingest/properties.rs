@@ -3,7 +3,8 @@
 
 use proptest::prelude::*;
 
-use super::{detect_format, detect_language, parse, parse_document_each, Document};
+use super::{detect_format, parse, parse_document_each, Document};
+use crate::text::detect_language;
 
 fn line() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![

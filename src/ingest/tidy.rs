@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::chars::{ends_sentence, is_blank, is_cjk, is_han, trim_blank};
+use super::chars::{ends_sentence, is_blank, is_han, joins_without_space, trim_blank};
 
 /// Collapses every run of blanks to one space, trimmed. A run that holds a
 /// line break next to a CJK character vanishes: a line break inside Chinese
@@ -22,7 +22,8 @@ pub(crate) fn collapse_blanks(text: &str) -> String {
         }
         if let Some(newline) = run.take() {
             let before = out.chars().next_back();
-            let cjk_join = newline && (before.is_some_and(is_cjk) || is_cjk(c));
+            let cjk_join =
+                newline && (before.is_some_and(joins_without_space) || joins_without_space(c));
             if before.is_some() && !cjk_join {
                 out.push(' ');
             }
@@ -36,7 +37,7 @@ pub(crate) fn collapse_blanks(text: &str) -> String {
 /// (Chinese has no spaces between words), with one space otherwise.
 pub(crate) fn join_glue(before: &str, after: &str) -> &'static str {
     match (before.chars().next_back(), after.chars().next()) {
-        (Some(b), Some(a)) if is_cjk(b) || is_cjk(a) => "",
+        (Some(b), Some(a)) if joins_without_space(b) || joins_without_space(a) => "",
         (Some(_), Some(_)) => " ",
         _ => "",
     }
@@ -91,7 +92,7 @@ pub(crate) fn close_sentence(text: &str) -> String {
     if open.is_empty() {
         return text.to_owned();
     }
-    let chinese = open.chars().next_back().is_some_and(is_cjk) || open.chars().any(is_han);
+    let chinese = open.chars().any(is_han);
     format!("{open}{}", if chinese { "。" } else { "." })
 }
 

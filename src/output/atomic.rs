@@ -67,6 +67,21 @@ fn split(target: &Path) -> (&Path, String) {
 }
 
 impl Staged {
+    /// An empty temporary file for `file` in `dir`, to be written by a stream.
+    pub(crate) fn create(dir: &Path, prefix: &str, file: &str) -> io::Result<Staged> {
+        stage_in(dir, prefix, file, |_| Ok(()))
+    }
+
+    /// A handle on the temporary file for writing (a sink's own).
+    pub fn writer(&self) -> io::Result<fs::File> {
+        self.temp.as_file().try_clone()
+    }
+
+    /// Syncs what was written through [`Staged::writer`] to disk.
+    pub fn sync(&self) -> io::Result<()> {
+        self.temp.as_file().sync_all()
+    }
+
     pub fn target(&self) -> &Path {
         &self.target
     }

@@ -142,6 +142,23 @@ impl Generation {
         Ok(())
     }
 
+    /// An empty staged file for `file`, for a writer that streams into it;
+    /// [`Generation::add`] it once it is complete.
+    pub fn create(&self, file: &str) -> io::Result<Staged> {
+        debug_assert!(
+            is_artifact(&self.name, file),
+            "{file} is not an artifact name"
+        );
+        Staged::create(&self.dir, &partial_prefix(&self.name), file)
+    }
+
+    /// Adds a complete staged file (see [`Generation::create`]).
+    pub fn add(&mut self, staged: Staged) -> io::Result<()> {
+        staged.sync()?;
+        self.staged.push(staged);
+        Ok(())
+    }
+
     /// Every file name this generation will hold, manifest excluded.
     pub fn files(&self) -> Vec<String> {
         self.staged.iter().map(|s| s.file().to_owned()).collect()

@@ -1,10 +1,13 @@
 //! output: the manifest (`NAME.json`), the machine-readable account of the
 //! bulletin: every article and segment with where it lies in the audio.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::assemble::Rendered;
-use crate::script::{ArticleSummary, Script, SegmentKind};
+use crate::audio::LoudnessTarget;
+use crate::script::{ArticleSummary, Script, SegmentIndex, SegmentKind};
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
@@ -17,13 +20,39 @@ pub struct Manifest {
     pub loudness: LoudnessReport,
     pub articles: Vec<ArticleEntry>,
     pub segments: Vec<SegmentEntry>,
-    /// Articles left out by `--skip-failed-articles`, with their failed segments.
-    pub dropped_articles: serde_json::Value,
+    /// Articles left out by `--skip-failed-articles` or `--max-duration`, and why.
+    pub dropped_articles: Vec<DroppedArticle>,
     /// Inputs left out by `--skip-bad-inputs`, with the reason.
-    pub skipped_inputs: serde_json::Value,
+    pub skipped_inputs: Vec<SkippedInput>,
     pub generator: String,
     /// When the bulletin was made, RFC 3339 with offset.
     pub created: String,
+}
+
+/// An input left out of the bulletin, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedInput {
+    pub origin: String,
+    pub error: String,
+}
+
+/// An article left out of the bulletin, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct DroppedArticle {
+    pub title: String,
+    pub origin: String,
+    pub reason: String,
+    pub failed_segments: Vec<DroppedSegment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DroppedSegment {
+    pub id: String,
+    pub text: String,
+    pub backend: String,
+    pub status: Option<u16>,
+    pub attempts: u32,
+    pub error: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,7 +142,7 @@ pub struct SegmentEntry {
     pub cached: bool,
 }
 
-/// What synthesis says about each segment, in script order.
+/// What synthesis says about one segment.
 #[derive(Debug, Clone)]
 pub struct SegmentSource {
     pub voice: String,
@@ -122,49 +151,63 @@ pub struct SegmentSource {
     pub cached: bool,
 }
 
+/// Everything a finished build knows, from which the manifest (and every
+/// other account of the run) is made, once.
+pub struct Report<'a> {
+    pub generation: &'a str,
+    pub created: chrono::DateTime<chrono::Local>,
+    /// The programme's main audio file, as the manifest names it.
+    pub audio_file: String,
+    pub bits_per_sample: u16,
+    pub script: &'a Script,
+    pub rendered: &'a Rendered,
+    /// Per segment still in the script.
+    pub sources: &'a BTreeMap<SegmentIndex, SegmentSource>,
+    pub files: Vec<FileEntry>,
+    pub target: Option<LoudnessTarget>,
+    pub dropped: Vec<DroppedArticle>,
+    pub skipped: Vec<SkippedInput>,
+}
+
 impl Manifest {
-    /// The manifest of `script` as `rendered`: segment `i` of the script is
-    /// placement `i` of the timeline.
-    pub fn new(
-        audio_path: &str,
-        bits_per_sample: u16,
-        script: &Script,
-        rendered: &Rendered,
-        sources: &[SegmentSource],
-        created: String,
-    ) -> Manifest {
+    /// The manifest of a build: segment `i` of the script is placement `i`
+    /// of the timeline.
+    pub fn new(report: &Report<'_>) -> Manifest {
+        let rendered = report.rendered;
         let spec = rendered.spec;
         let ms = |frames: crate::audio::Frames| frames.to_ms(spec.sample_rate);
-        let segments: Vec<SegmentEntry> = script
+        let segments: Vec<SegmentEntry> = report
+            .script
             .segments
             .iter()
             .zip(&rendered.timeline)
-            .enumerate()
-            .map(|(i, (seg, place))| {
-                let source = sources.get(i);
+            .map(|(seg, place)| {
+                let source = report.sources.get(&seg.index);
+                let speech = seg.speech();
                 SegmentEntry {
                     id: seg.id.clone(),
                     kind: seg.kind,
                     article: seg.article,
-                    voice: seg.voice.clone(),
+                    voice: seg.voice().to_owned(),
                     spoken_voice: source
                         .map(|s| s.voice.clone())
-                        .unwrap_or_else(|| seg.voice.clone()),
+                        .unwrap_or_else(|| seg.voice().to_owned()),
                     backend: source.map(|s| s.backend.clone()).unwrap_or_default(),
-                    lang: seg.lang.clone(),
-                    text: seg.text.clone(),
-                    source_text: seg.source_text.clone(),
-                    source_text_in: seg.source_text_in.clone(),
+                    lang: seg.lang().to_owned(),
+                    text: seg.text().to_owned(),
+                    source_text: speech.and_then(|s| s.source_text.clone()),
+                    source_text_in: speech.and_then(|s| s.source_text_in.clone()),
                     start_ms: ms(place.start),
                     end_ms: ms(place.end),
                     pause_after_ms: seg.pause_after.as_millis() as u64,
-                    sound: seg.sound.as_ref().map(|p| p.display().to_string()),
+                    sound: seg.sound().map(|s| s.path.display().to_string()),
                     attempts: source.map_or(0, |s| s.attempts),
                     cached: source.is_some_and(|s| s.cached),
                 }
             })
             .collect();
-        let articles = script
+        let articles = report
+            .script
             .articles
             .iter()
             .enumerate()
@@ -179,29 +222,32 @@ impl Manifest {
                 }
             })
             .collect();
+        let levels = &rendered.programme;
         Manifest {
-            generation: String::new(),
+            generation: report.generation.to_owned(),
             audio: AudioInfo {
-                path: audio_path.to_owned(),
+                path: report.audio_file.clone(),
                 sample_rate: spec.sample_rate,
                 channels: spec.channels,
-                bits_per_sample,
+                bits_per_sample: report.bits_per_sample,
                 duration_ms: ms(rendered.frames),
             },
-            files: Vec::new(),
+            files: report.files.clone(),
             loudness: LoudnessReport {
-                target_lufs: None,
-                true_peak_ceiling_dbtp: None,
-                gain_db: (rendered.gain_db * 100.0).round() / 100.0,
-                measured: (&rendered.measured).into(),
-                output: (&rendered.loudness).into(),
+                target_lufs: report.target.map(|t| t.integrated_lufs),
+                true_peak_ceiling_dbtp: report.target.map(|t| t.true_peak_dbtp),
+                gain_db: (levels.gain_db * 100.0).round() / 100.0,
+                measured: (&levels.measured).into(),
+                output: (&levels.loudness).into(),
             },
             articles,
             segments,
-            dropped_articles: serde_json::Value::Array(Vec::new()),
-            skipped_inputs: serde_json::Value::Array(Vec::new()),
+            dropped_articles: report.dropped.clone(),
+            skipped_inputs: report.skipped.clone(),
             generator: concat!("bulletin ", env!("CARGO_PKG_VERSION")).to_owned(),
-            created,
+            created: report
+                .created
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         }
     }
 

@@ -8,16 +8,18 @@
 //! container duration still counts whole MP3 frames: up to ~35 ms more.)
 
 use std::collections::HashSet;
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 
 use id3::frame::{Chapter as ChapFrame, Comment, TableOfContents};
 use id3::{Frame, Tag, TagLike, Timestamp, Version};
 use mp3lame_encoder::{
-    max_required_buffer_size, Bitrate, Builder, FlushGap, InterleavedPcm, Mode, MonoPcm, Quality,
-    VbrMode,
+    max_required_buffer_size, Bitrate, Builder, Encoder, FlushGap, InterleavedPcm, Mode, MonoPcm,
+    Quality, VbrMode,
 };
 
-use crate::audio::{convert, AudioSpec, Clip};
+#[cfg(test)]
+use crate::audio::Clip;
+use crate::audio::{AudioSpec, StreamConverter};
 
 /// Frames handed to LAME per call: a whole number of MP3 frames (1152 samples).
 const ENCODE_FRAMES: usize = 1152 * 32;
@@ -70,38 +72,162 @@ impl Mp3Format {
     }
 }
 
-/// Encodes `clip` as MP3 with `tags` and `chapters`, converting it to the format
-/// `Mp3Format::for_spec` picks. Chapter ids must be unique and each chapter must end no
-/// earlier than it starts.
+/// Streams a programme into an MP3 file: the ID3 tag (with the chapters,
+/// known from the layout before any sample) first, then LAME frames as the
+/// samples come, then the Info frame patched in at the start once the encoder
+/// knows its padding. Samples are converted on the way to the format
+/// [`Mp3Format::for_spec`] picks.
+pub struct Mp3Writer<W: Write + Seek> {
+    out: W,
+    format: Mp3Format,
+    encoder: Encoder,
+    converter: Option<StreamConverter>,
+    /// Where the MP3 frames start (after the ID3 tag).
+    frames_at: u64,
+    /// The first bytes of the stream, where LAME leaves room for the Info frame.
+    head: Vec<u8>,
+    converted: Vec<f32>,
+    clean: Vec<f32>,
+    buf: Vec<u8>,
+}
+
+/// How many bytes of the stream's start are kept to patch the Info frame.
+const HEAD_BYTES: usize = 4096;
+
+impl<W: Write + Seek> Mp3Writer<W> {
+    /// Writes the tag at `out`'s position and readies the encoder for `spec`.
+    pub fn new(
+        mut out: W,
+        spec: AudioSpec,
+        tags: &Mp3Tags,
+        chapters: &[Chapter],
+    ) -> io::Result<Mp3Writer<W>> {
+        if spec.channels == 0 || spec.sample_rate == 0 {
+            return Err(invalid("cannot encode audio without channels".to_owned()));
+        }
+        let tag = id3_tag(tags, chapters)?;
+        let format = Mp3Format::for_spec(spec);
+        let mut head = Vec::new();
+        tag.write_to(&mut head, Version::Id3v24)
+            .map_err(|e| io::Error::other(format!("failed to write the id3 tag: {e}")))?;
+        out.write_all(&head)?;
+        let frames_at = out.stream_position()?;
+        Ok(Mp3Writer {
+            out,
+            format,
+            encoder: encoder(format)?,
+            converter: (spec != format.spec).then(|| StreamConverter::new(spec, format.spec)),
+            frames_at,
+            head: Vec::new(),
+            converted: Vec::new(),
+            clean: Vec::new(),
+            buf: Vec::new(),
+        })
+    }
+
+    /// Encodes interleaved samples of the spec given to [`Mp3Writer::new`].
+    pub fn write(&mut self, samples: &[f32]) -> io::Result<()> {
+        // The resampler must not see NaN or infinity (rubato's FFT panics on them).
+        let finite = |s: f32| if s.is_finite() { s } else { 0.0 };
+        match &mut self.converter {
+            Some(c) => {
+                self.clean.clear();
+                self.clean.extend(samples.iter().map(|&s| finite(s)));
+                self.converted.clear();
+                c.push(&self.clean, &mut self.converted);
+                let converted = std::mem::take(&mut self.converted);
+                let result = self.encode(&converted);
+                self.converted = converted;
+                result
+            }
+            None => self.encode(samples),
+        }
+    }
+
+    fn encode(&mut self, samples: &[f32]) -> io::Result<()> {
+        let channels = usize::from(self.format.spec.channels);
+        let mono = channels == 1;
+        for chunk in samples.chunks(ENCODE_FRAMES * channels) {
+            // LAME takes floats in -1..=1 and clips beyond; non-finite samples become silence.
+            self.clean.clear();
+            self.clean.extend(chunk.iter().map(|&s| {
+                if s.is_finite() {
+                    s.clamp(-1.0, 1.0)
+                } else {
+                    0.0
+                }
+            }));
+            self.buf.clear();
+            self.buf
+                .reserve(max_required_buffer_size(chunk.len() / channels));
+            if mono {
+                self.encoder
+                    .encode_to_vec(MonoPcm(self.clean.as_slice()), &mut self.buf)
+            } else {
+                self.encoder
+                    .encode_to_vec(InterleavedPcm(self.clean.as_slice()), &mut self.buf)
+            }
+            .map_err(encoding)?;
+            self.emit()?;
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self) -> io::Result<()> {
+        let room = HEAD_BYTES.saturating_sub(self.head.len());
+        self.head
+            .extend_from_slice(&self.buf[..room.min(self.buf.len())]);
+        self.out.write_all(&self.buf)
+    }
+
+    /// Flushes the encoder and fills in the Info frame; returns the writer,
+    /// positioned at the end of the file.
+    pub fn finish(mut self) -> io::Result<W> {
+        if let Some(c) = &mut self.converter {
+            let mut tail = Vec::new();
+            c.finish(&mut tail);
+            self.converter = None;
+            self.encode(&tail)?;
+        }
+        self.buf.clear();
+        self.buf.reserve(max_required_buffer_size(0));
+        self.encoder
+            .flush_to_vec::<FlushGap>(&mut self.buf)
+            .map_err(encoding)?;
+        self.emit()?;
+        // LAME starts the stream with a placeholder for the Info frame (a frame header and
+        // zeros), whose content is known only now. Anything else there is left alone. The
+        // header's last byte (channel mode bits) may differ between the two.
+        let mut info = Vec::with_capacity(self.encoder.lame_tag_size());
+        let head = &self.head;
+        let placeholder = |info: &[u8]| {
+            info.len() >= 4
+                && info.len() <= head.len()
+                && head[..3] == info[..3]
+                && head[4..info.len()].iter().all(|&b| b == 0)
+        };
+        if self.encoder.lame_tag_encode_to_vec(&mut info).is_some() && placeholder(&info) {
+            let end = self.out.stream_position()?;
+            self.out.seek(SeekFrom::Start(self.frames_at))?;
+            self.out.write_all(&info)?;
+            self.out.seek(SeekFrom::Start(end))?;
+        }
+        Ok(self.out)
+    }
+}
+
+/// Encodes `clip` as MP3 with `tags` and `chapters` in one go (tests; the
+/// program streams through [`Mp3Writer`]).
+#[cfg(test)]
 pub fn write_mp3(
     clip: &Clip,
     tags: &Mp3Tags,
     chapters: &[Chapter],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let tag = id3_tag(tags, chapters)?;
-    let format = Mp3Format::for_spec(clip.spec());
-    if clip.spec().channels == 0 {
-        return Err(invalid("cannot encode audio without channels".to_owned()));
-    }
-    let converted;
-    let clip = if clip.spec() == format.spec {
-        clip
-    } else {
-        // The resampler must not see NaN or infinity (rubato's FFT panics on them).
-        let finite = clip
-            .samples()
-            .iter()
-            .map(|&s| if s.is_finite() { s } else { 0.0 });
-        converted = convert(Clip::new(clip.spec(), finite.collect()), format.spec);
-        &converted
-    };
-    let audio = encode(clip.samples(), format)?;
-    let mut head = Vec::new();
-    tag.write_to(&mut head, Version::Id3v24)
-        .map_err(|e| io::Error::other(format!("failed to write the id3 tag: {e}")))?;
-    out.write_all(&head)?;
-    out.write_all(&audio)
+    let mut w = Mp3Writer::new(io::Cursor::new(Vec::new()), clip.spec(), tags, chapters)?;
+    w.write(clip.samples())?;
+    out.write_all(&w.finish()?.into_inner())
 }
 
 fn id3_tag(tags: &Mp3Tags, chapters: &[Chapter]) -> io::Result<Tag> {
@@ -176,9 +302,8 @@ fn id3_tag(tags: &Mp3Tags, chapters: &[Chapter]) -> io::Result<Tag> {
     Ok(tag)
 }
 
-/// LAME-encodes interleaved samples already in `format.spec`, returning the MP3 frames
-/// with the Info frame filled in.
-fn encode(samples: &[f32], format: Mp3Format) -> io::Result<Vec<u8>> {
+/// A LAME encoder for `format`: constant bit rate, with an Info frame.
+fn encoder(format: Mp3Format) -> io::Result<Encoder> {
     let settings = |e: mp3lame_encoder::BuildError| {
         io::Error::other(format!("mp3 encoder rejected its settings: {e}"))
     };
@@ -205,50 +330,11 @@ fn encode(samples: &[f32], format: Mp3Format) -> io::Result<Vec<u8>> {
     builder.set_quality(Quality::NearBest).map_err(settings)?;
     // The Info frame: frame count, encoder delay and padding, for exact durations.
     builder.set_to_write_vbr_tag(true).map_err(settings)?;
-    let mut encoder = builder.build().map_err(settings)?;
+    builder.build().map_err(settings)
+}
 
-    let encoding =
-        |e: mp3lame_encoder::EncodeError| io::Error::other(format!("mp3 encoding failed: {e}"));
-    let channels = usize::from(format.spec.channels);
-    let mut mp3 = Vec::with_capacity(samples.len() / 4 + 8192);
-    // LAME takes floats in -1..=1 and clips beyond; non-finite samples become silence.
-    let mut clean = Vec::with_capacity(ENCODE_FRAMES * channels);
-    for chunk in samples.chunks(ENCODE_FRAMES * channels) {
-        clean.clear();
-        clean.extend(chunk.iter().map(|&s| {
-            if s.is_finite() {
-                s.clamp(-1.0, 1.0)
-            } else {
-                0.0
-            }
-        }));
-        mp3.reserve(max_required_buffer_size(chunk.len() / channels));
-        if mono {
-            encoder.encode_to_vec(MonoPcm(clean.as_slice()), &mut mp3)
-        } else {
-            encoder.encode_to_vec(InterleavedPcm(clean.as_slice()), &mut mp3)
-        }
-        .map_err(encoding)?;
-    }
-    mp3.reserve(max_required_buffer_size(0));
-    encoder
-        .flush_to_vec::<FlushGap>(&mut mp3)
-        .map_err(encoding)?;
-
-    // LAME starts the stream with a placeholder for the Info frame (a frame header and
-    // zeros), whose content is known only now. Anything else there is left alone. The
-    // header's last byte (channel mode bits) may differ between the two.
-    let mut info = Vec::with_capacity(encoder.lame_tag_size());
-    let placeholder = |mp3: &[u8], info: &[u8]| {
-        info.len() >= 4
-            && info.len() <= mp3.len()
-            && mp3[..3] == info[..3]
-            && mp3[4..info.len()].iter().all(|&b| b == 0)
-    };
-    if encoder.lame_tag_encode_to_vec(&mut info).is_some() && placeholder(&mp3, &info) {
-        mp3[..info.len()].copy_from_slice(&info);
-    }
-    Ok(mp3)
+fn encoding(e: mp3lame_encoder::EncodeError) -> io::Error {
+    io::Error::other(format!("mp3 encoding failed: {e}"))
 }
 
 fn invalid(message: String) -> io::Error {

@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use crate::audio::LoudnessTarget;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Broadcast Wave (RIFF with `bext`, RF64 past 4 GiB).
+    #[serde(alias = "bwf")]
     Wav,
     /// MP3 with ID3 tags and one chapter per article.
     Mp3,
@@ -40,8 +42,6 @@ pub struct OutputSettings {
     pub bwf: BwfSettings,
     /// An AES46 `cart` chunk, when the playout system wants one.
     pub cart: Option<CartSettings>,
-    /// Also write one file per article (`NAME-a1.wav`, …).
-    pub per_article: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +73,6 @@ impl Default for OutputSettings {
                 originator_reference: None,
             },
             cart: None,
-            per_article: false,
         }
     }
 }

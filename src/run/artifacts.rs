@@ -1,182 +1,221 @@
-//! run: the artifacts of a build: the programme rendered into each requested
-//! format (Broadcast Wave with bext/cart, MP3 with chapters, per-article
-//! files), staged under temporary names, and the manifest that goes with them.
+//! run: the artifacts of a build: the audio sinks for every requested format
+//! (Broadcast Wave with bext/cart, MP3 with chapters, per-article files) fed
+//! by one streaming render, the transcript, and the report the manifest is
+//! made from, all staged in the run's generation.
 
-use crate::assemble::{render, Item, Spool};
+use std::collections::BTreeMap;
+
+use crate::assemble::{render, Outputs, Programme, RenderError, Sink, Spool};
 use crate::cancel::Cancel;
 use crate::output::{
-    self, Bext, BwfWriter, Cart, CartSettings, Chapter, FileEntry, Format, Generation, Manifest,
-    Mp3Tags, OutputSettings, SegmentSource, WavFormat,
+    self, Bext, Cart, CartSettings, Chapter, FileEntry, Format, Generation, Manifest, Mp3Sink,
+    Mp3Tags, OutputError, OutputSettings, Report, SegmentSource, WavFormat, WavSink,
 };
-use crate::script::Script;
-use std::io::Write;
-use std::path::Path;
+use crate::script::{Script, SegmentIndex};
 
 use super::error::Error;
 
-pub(super) fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
-    let path = path.to_owned();
-    move |source| match crate::cancel::interrupted_by(&source) {
-        Some(signal) => Error::Interrupted(signal),
-        None => Error::Write { path, source },
-    }
+/// What the artifacts are made from.
+pub(super) struct Inputs<'a> {
+    pub name: &'a str,
+    pub settings: &'a OutputSettings,
+    pub per_article: bool,
+    pub script: &'a Script,
+    pub programme: &'a Programme,
+    pub sources: &'a BTreeMap<SegmentIndex, SegmentSource>,
+    pub dropped: Vec<output::DroppedArticle>,
+    pub skipped: Vec<output::SkippedInput>,
 }
 
-/// Renders the programme into every requested format (and per-article files),
-/// staged in `generation`; returns the manifest to go with them. Every chunk
-/// of audio is a checkpoint for `cancel`.
-#[allow(clippy::too_many_arguments)]
+/// Renders the programme into every requested format and per-article file,
+/// stages the transcript, and returns the manifest to commit with them.
 pub(super) fn write_artifacts(
     generation: &mut Generation,
-    name: &str,
-    settings: &OutputSettings,
-    script: &Script,
-    items: &[Item],
-    sources: &[SegmentSource],
     spool: &mut Spool,
+    input: Inputs<'_>,
     cancel: &Cancel,
 ) -> Result<Manifest, Error> {
-    let spec = spool.spec();
+    let Inputs {
+        name,
+        settings,
+        script,
+        programme,
+        ..
+    } = input;
+    let spec = programme.spec;
     let created = chrono::Local::now();
-    let wants_mp3 = settings.formats.contains(&Format::Mp3);
-    let mut files = Vec::new();
-    let mut mp3_samples = Vec::new();
-    let primary = settings.formats.first().copied().unwrap_or(Format::Wav);
-    let wav_file = format!("{name}.wav");
-    let wav_path = generation.path(&wav_file);
     let format = WavFormat {
         bits: settings.bits,
         spec,
     };
     let bext = bext_for(settings, name, &format, created);
     let cart = settings.cart.as_ref().map(|c| cart_for(c, name, created));
-    let mut rendered = None;
-    let write_wav = settings.formats.contains(&Format::Wav);
-    if write_wav {
-        generation
-            .stage_seekable(&wav_file, |w| {
-                let mut writer = BwfWriter::new(w, format, Some(&bext), cart.as_ref())?;
-                let r = render(
-                    spool,
-                    items,
-                    settings.loudness.as_ref(),
-                    cancel,
-                    &mut |samples| {
-                        if wants_mp3 {
-                            mp3_samples.extend_from_slice(samples);
-                        }
-                        writer.write_samples(samples)
-                    },
-                )?;
-                let w = writer.finish()?;
-                w.flush()?;
-                output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)?;
-                rendered = Some(r);
-                Ok(())
-            })
-            .map_err(write_err(&wav_path))?;
-        files.push(FileEntry {
-            format: "wav".into(),
-            path: wav_file,
-            article: None,
-        });
-    } else {
-        let r = render(
-            spool,
-            items,
-            settings.loudness.as_ref(),
-            cancel,
-            &mut |samples| {
-                mp3_samples.extend_from_slice(samples);
-                Ok(())
-            },
-        )
-        .map_err(write_err(generation.dir()))?;
-        rendered = Some(r);
-    }
-    let rendered = rendered.expect("the programme was rendered");
-    let mut manifest = Manifest::new(
-        &format!("{name}.{}", primary.extension()),
-        settings.bits,
-        script,
-        &rendered,
-        sources,
-        created.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-    );
-    manifest.loudness.target_lufs = settings.loudness.as_ref().map(|t| t.integrated_lufs);
-    manifest.loudness.true_peak_ceiling_dbtp = settings.loudness.as_ref().map(|t| t.true_peak_dbtp);
+    let mut files = Vec::new();
 
-    if wants_mp3 {
-        cancel.check().map_err(|i| Error::Interrupted(i.0))?;
-        let file = format!("{name}.mp3");
-        let path = generation.path(&file);
-        let clip = crate::audio::Clip::new(spec, std::mem::take(&mut mp3_samples));
-        let chapters: Vec<Chapter> = manifest
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| Chapter {
-                id: format!("chp{}", i + 1),
-                title: a.summary.title.clone(),
-                start_ms: a.start_ms as u32,
-                end_ms: a.end_ms as u32,
-            })
-            .collect();
+    let mut wav = settings
+        .formats
+        .contains(&Format::Wav)
+        .then(|| {
+            WavSink::create(
+                generation,
+                &format!("{name}.wav"),
+                format,
+                Some(&bext),
+                cart.as_ref(),
+            )
+        })
+        .transpose()?;
+    let mut mp3 = if settings.formats.contains(&Format::Mp3) {
+        let chapters = chapters(script, programme);
         let tags = Mp3Tags {
             title: bext.description.clone(),
             artist: settings.bwf.originator.clone(),
             album: name.to_owned(),
             date: created.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            comment: format!("{} articles", manifest.articles.len()),
+            comment: format!("{} articles", script.articles.len()),
         };
-        generation
-            .stage(&file, |w| output::write_mp3(&clip, &tags, &chapters, w))
-            .map_err(write_err(&path))?;
-        files.push(FileEntry {
-            format: "mp3".into(),
-            path: file,
-            article: None,
-        });
-    }
-
-    if settings.per_article {
+        Some(Mp3Sink::create(
+            generation,
+            &format!("{name}.mp3"),
+            spec,
+            &tags,
+            &chapters,
+        )?)
+    } else {
+        None
+    };
+    let mut per_article: Vec<(usize, WavSink)> = Vec::new();
+    if input.per_article {
         for (a, summary) in script.articles.iter().enumerate() {
-            let mine: Vec<Item> = script
-                .segments
-                .iter()
-                .zip(items)
-                .filter(|(s, _)| s.article == Some(a))
-                .map(|(_, item)| *item)
-                .collect();
-            let file = format!("{name}-a{}.wav", a + 1);
-            let path = generation.path(&file);
             let mut article_bext = bext.clone();
             article_bext.description =
                 truncate(&format!("{} - {}", bext.description, summary.title), 256);
-            generation
-                .stage_seekable(&file, |w| {
-                    let mut writer = BwfWriter::new(w, format, Some(&article_bext), None)?;
-                    let r = render(
-                        spool,
-                        &mine,
-                        settings.loudness.as_ref(),
-                        cancel,
-                        &mut |samples| writer.write_samples(samples),
-                    )?;
-                    let w = writer.finish()?;
-                    w.flush()?;
-                    output::patch_bext_loudness(&mut { *w.get_ref() }, &r.loudness)
-                })
-                .map_err(write_err(&path))?;
-            files.push(FileEntry {
-                format: "wav".into(),
-                path: file,
-                article: Some(a),
-            });
+            let file = format!("{name}-a{}.wav", a + 1);
+            per_article.push((
+                a,
+                WavSink::create(generation, &file, format, Some(&article_bext), None)?,
+            ));
         }
     }
-    manifest.files = files;
+
+    let mut outputs = Outputs::default();
+    if let Some(w) = &mut wav {
+        outputs.programme.push(w as &mut dyn Sink);
+    }
+    if let Some(m) = &mut mp3 {
+        outputs.programme.push(m as &mut dyn Sink);
+    }
+    for (a, sink) in &mut per_article {
+        outputs.articles.push((*a, sink as &mut dyn Sink));
+    }
+    let rendered = render(
+        spool,
+        programme,
+        settings.loudness.as_ref(),
+        cancel,
+        outputs,
+    )
+    .map_err(render_error)?;
+
+    let keep = |generation: &mut Generation, staged: Option<output::Staged>| -> Result<(), Error> {
+        if let Some(staged) = staged {
+            let path = staged.target().to_owned();
+            generation
+                .add(staged)
+                .map_err(|source| Error::Write { path, source })?;
+        }
+        Ok(())
+    };
+    if let Some(w) = wav {
+        keep(generation, w.into_staged())?;
+        files.push(file_entry("wav", format!("{name}.wav"), None));
+    }
+    if let Some(m) = mp3 {
+        keep(generation, m.into_staged())?;
+        files.push(file_entry("mp3", format!("{name}.mp3"), None));
+    }
+    for (a, sink) in per_article {
+        keep(generation, sink.into_staged())?;
+        files.push(file_entry("wav", format!("{name}-a{}.wav", a + 1), Some(a)));
+    }
+    let primary = settings.formats.first().copied().unwrap_or(Format::Wav);
+    let vtt = format!("{name}.vtt");
+    files.push(file_entry("vtt", vtt.clone(), None));
+    let report = Report {
+        generation: generation.id(),
+        created,
+        audio_file: format!("{name}.{}", primary.extension()),
+        bits_per_sample: settings.bits,
+        script,
+        rendered: &rendered,
+        sources: input.sources,
+        files,
+        target: settings.loudness,
+        dropped: input.dropped,
+        skipped: input.skipped,
+    };
+    let manifest = Manifest::new(&report);
+    let transcript = output::render_vtt(&manifest.cues());
+    generation
+        .stage(&vtt, |w| w.write_all(transcript.as_bytes()))
+        .map_err(|source| Error::Write {
+            path: generation.path(&vtt),
+            source,
+        })?;
     Ok(manifest)
+}
+
+/// One chapter per article, at its place in the programme.
+fn chapters(script: &Script, programme: &Programme) -> Vec<Chapter> {
+    let rate = programme.spec.sample_rate;
+    script
+        .articles
+        .iter()
+        .enumerate()
+        .filter_map(|(a, summary)| {
+            let span = programme.article_span(a)?;
+            Some(Chapter {
+                id: format!("chp{}", a + 1),
+                title: summary.title.clone(),
+                start_ms: span.start.to_ms(rate) as u32,
+                end_ms: span.end.to_ms(rate) as u32,
+            })
+        })
+        .collect()
+}
+
+fn file_entry(format: &str, path: String, article: Option<usize>) -> FileEntry {
+    FileEntry {
+        format: format.into(),
+        path,
+        article,
+    }
+}
+
+/// A render's failure as the run reports it: the file a sink could not
+/// write, a signal, or a broken invariant.
+pub(super) fn render_error(e: RenderError) -> Error {
+    match e {
+        RenderError::Interrupted(i) => Error::Interrupted(i.0),
+        RenderError::Spool(source) => Error::Spool(source),
+        RenderError::Invariant(message) => Error::Internal(message),
+        RenderError::Sink(e) => match e.downcast::<OutputError>() {
+            Ok(e) => Error::Write {
+                path: e.path,
+                source: e.source,
+            },
+            Err(other) => Error::Internal(other.to_string()),
+        },
+    }
+}
+
+impl From<OutputError> for Error {
+    fn from(e: OutputError) -> Error {
+        Error::Write {
+            path: e.path,
+            source: e.source,
+        }
+    }
 }
 
 pub(super) fn bext_for(

@@ -1,78 +1,24 @@
 //! run: `bulletin build`, the whole pipeline: ingest → script → synthesize →
-//! assemble → write, with the cache, the output lock and the failure policy
-//! that make it safe to run from cron.
+//! (failure policy) → assemble and write → commit, with the cache, the output
+//! lock and the signal handling that make it safe to run from cron.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::assemble::{Bed, Item, Spool};
-use crate::audio::PrepareSettings;
-use crate::cancel::Cancel;
-use crate::config::{Config, Secrets};
-use crate::ingest::{self, Article, InputSpec};
-use crate::output::{self, FileEntry, Format, Generation, OutputLock, SegmentSource};
-use crate::script::{self, Script, SegmentKind};
-use crate::tts::{ClipCache, Engine};
+use crate::assemble::{Bed, Item, Programme, Spool};
+use crate::audio::Frames;
+use crate::ingest;
+use crate::output::{self, Generation, Manifest, OutputLock, SegmentSource, SkippedInput};
+use crate::script::{self, Script, SegmentIndex, SegmentKind};
+use crate::tts::{self, ClipCache, Engine};
 
-use super::artifacts::{write_artifacts, write_err};
+use super::artifacts::{render_error, write_artifacts, Inputs};
 use super::error::Error;
-use super::policy::{apply_failure_policy, fit_duration, SkippedInput};
-use super::synthesize::synthesize;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum CacheChoice {
-    /// `BULLETIN_CACHE_DIR`, else the user's cache folder.
-    Default,
-    Dir(PathBuf),
-    Off,
-}
-
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    pub inputs: Vec<InputSpec>,
-    pub voices: PathBuf,
-    pub out: PathBuf,
-    /// Base name of the artifacts; `bulletin-YYYY-MM-DD` (local date) when absent.
-    pub name: Option<String>,
-    pub cache: CacheChoice,
-    /// How long to wait for another run writing the same name.
-    pub wait_lock: Duration,
-    /// Drop articles that could not be fully synthesized instead of failing.
-    pub skip_failed_articles: bool,
-    /// Report and skip unreadable inputs instead of failing.
-    pub skip_bad_inputs: bool,
-    /// Show a progress bar (a terminal, text logs, not quiet).
-    pub progress_bar: bool,
-    /// Output formats, overriding `[bulletin] formats`.
-    pub formats: Option<Vec<Format>>,
-    /// Also write one file per article.
-    pub per_article: bool,
-    /// Drop the lowest-priority articles, whole, until the bulletin fits.
-    pub max_duration: Option<Duration>,
-    /// Checked at every safe point; a signal stops the run with nothing written.
-    pub cancel: Cancel,
-}
-
-impl BuildOptions {
-    pub fn new(inputs: Vec<InputSpec>) -> BuildOptions {
-        BuildOptions {
-            inputs,
-            voices: PathBuf::from("voices.toml"),
-            out: PathBuf::from("out"),
-            name: None,
-            cache: CacheChoice::Default,
-            wait_lock: Duration::ZERO,
-            skip_failed_articles: false,
-            skip_bad_inputs: false,
-            progress_bar: false,
-            formats: None,
-            per_article: false,
-            max_duration: None,
-            cancel: Cancel::never(),
-        }
-    }
-}
+use super::policy::{apply_failure_policy, fit_duration};
+use super::settings::{runtime, BuildSettings};
+use super::synthesize::{synthesize, Outcome};
 
 /// What a finished build produced.
 #[derive(Debug)]
@@ -86,135 +32,81 @@ pub struct BuildReport {
     pub partial: bool,
 }
 
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let name = artifact_name(opts.name.as_deref())?;
-    let config = Config::load(&opts.voices, Secrets::Required, &|k| std::env::var(k).ok())?;
+    let cancel = &settings.cancel;
     // Reading a pipe or a terminal cannot be interrupted, and holds nothing to clean up.
-    let (articles, skipped) = opts
-        .cancel
-        .exit_at_once(|| read_inputs(&opts.inputs, opts.skip_bad_inputs))?;
-    let script = script::build(&articles, &config.script)?;
+    let read = cancel.exit_at_once(|| ingest::read(&settings.inputs, settings.skip_bad_inputs))?;
+    let skipped: Vec<SkippedInput> = read.skipped.iter().map(skipped_input).collect();
+    let script = script::build(&read.articles, &settings.config.script)?;
     tracing::info!(
         articles = script.articles.len(),
         segments = script.segments.len(),
         "script ready"
     );
 
-    std::fs::create_dir_all(&opts.out).map_err(|source| Error::Write {
-        path: opts.out.clone(),
+    let out = &settings.out;
+    std::fs::create_dir_all(out).map_err(|source| Error::Write {
+        path: out.clone(),
         source,
     })?;
-    let _lock = OutputLock::acquire(&opts.out, &name, opts.wait_lock)?;
-    output::recover(&opts.out, &name);
+    let _lock = OutputLock::acquire(out, &settings.name, settings.wait_lock)?;
+    output::recover(out, &settings.name);
 
-    let cache = match &opts.cache {
-        CacheChoice::Off => None,
-        CacheChoice::Dir(d) => Some(ClipCache::new(d)),
-        CacheChoice::Default => {
-            ClipCache::default_dir(&|k| std::env::var(k).ok()).map(ClipCache::new)
-        }
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::BadArgument(format!("could not start the async runtime: {e}")))?;
-    let mut output_settings = config.output.clone();
-    if let Some(formats) = &opts.formats {
-        output_settings.formats = formats.clone();
-    }
-    output_settings.per_article |= opts.per_article;
-    let mut settings = PrepareSettings::new(config.audio);
-    // Level every clip to the programme's target so voices do not jump at the joins.
-    settings.level_lufs = output_settings.loudness.as_ref().map(|t| t.integrated_lufs);
-    let engine = Engine::new(
-        config.backends.clone(),
-        config.voices.clone(),
-        settings.clone(),
-    )?
-    .with_cache(cache);
-    let spool = Spool::new_in(&opts.out, config.audio).map_err(|source| Error::Write {
-        path: opts.out.clone(),
-        source,
-    })?;
-    let mut outcome = runtime.block_on(synthesize(
+    let engine = Engine::new(&settings.config.voices, settings.prepare.clone())?
+        .with_cache(settings.cache.as_ref().map(ClipCache::new));
+    let spool = Spool::new_in(out, settings.config.audio).map_err(Error::Spool)?;
+    let runtime = runtime()?;
+    let outcome = runtime.block_on(synthesize(
         engine,
-        settings.clone(),
         spool,
         &script,
-        opts.progress_bar,
-        &opts.cancel,
-    ))?;
+        settings.progress_bar,
+        cancel,
+    ));
     // Cancelled tasks (an interrupted run) end with the runtime; their programs are killed.
     runtime.shutdown_timeout(Duration::from_secs(1));
+    let mut outcome = outcome?;
 
-    let (script, mut dropped) = apply_failure_policy(script, &outcome, opts.skip_failed_articles)?;
+    let (script, mut dropped) =
+        apply_failure_policy(script, &outcome, settings.skip_failed_articles)?;
     // Failed articles make a partial bulletin; fitting the slot is what was asked.
     let partial = !dropped.is_empty() || !skipped.is_empty();
-    let (script, too_long) = fit_duration(script, &outcome, &config, opts.max_duration)?;
+    let bed = &settings.config.script.sounds.bed;
+    let (script, too_long) = fit_duration(script, settings.max_duration, &|s| {
+        Ok(
+            Programme::layout(&outcome.spool, items_of(s, &outcome, bed))
+                .map_err(render_error)?
+                .duration(),
+        )
+    })?;
     dropped.extend(too_long);
-    let keys: Vec<usize> = script.segments.iter().map(|s| outcome.ids[&s.id]).collect();
-    let items = items_of(&script, &outcome, &config.script.sounds.bed);
-    let sources: Vec<SegmentSource> = keys
-        .iter()
-        .map(|&k| {
-            let done = outcome.clips[k]
-                .as_ref()
-                .expect("kept segments were synthesized");
-            SegmentSource {
-                voice: done.voice.clone(),
-                backend: done.backend.clone(),
-                attempts: done.attempts,
-                cached: done.cached,
-            }
-        })
-        .collect();
+    let programme = Programme::layout(&outcome.spool, items_of(&script, &outcome, bed))
+        .map_err(render_error)?;
+    let sources = sources_of(&script, &outcome);
 
-    tracing::info!(segments = items.len(), "rendering the bulletin");
-    let mut generation = Generation::new(&opts.out, &name);
-    let mut manifest = write_artifacts(
+    tracing::info!(segments = programme.items.len(), "rendering the bulletin");
+    let mut generation = Generation::new(out, &settings.name);
+    let manifest = write_artifacts(
         &mut generation,
-        &name,
-        &output_settings,
-        &script,
-        &items,
-        &sources,
         &mut outcome.spool,
-        &opts.cancel,
+        Inputs {
+            name: &settings.name,
+            settings: &settings.output,
+            per_article: settings.per_article,
+            script: &script,
+            programme: &programme,
+            sources: &sources,
+            dropped,
+            skipped,
+        },
+        cancel,
     )?;
-    manifest.generation = generation.id().to_owned();
-    manifest.dropped_articles = serde_json::to_value(&dropped).expect("plain data");
-    manifest.skipped_inputs = serde_json::to_value(&skipped).expect("plain data");
-    let transcript = output::render_vtt(&manifest.cues());
-    let vtt = format!("{name}.vtt");
-    generation
-        .stage(&vtt, |w| w.write_all(transcript.as_bytes()))
-        .map_err(write_err(&generation.path(&vtt)))?;
-    manifest.files.push(FileEntry {
-        format: "vtt".into(),
-        path: vtt,
-        article: None,
-    });
     let json = serde_json::to_vec_pretty(&manifest).expect("the manifest is plain data");
     // The manifest goes last: its presence means the set is complete.
-    let paths = generation.commit(|w| w.write_all(&json), &opts.cancel)?;
+    let paths = generation.commit(|w| w.write_all(&json), cancel)?;
 
-    let cached = sources.iter().filter(|s| s.cached).count();
-    let requests: u32 = sources.iter().map(|s| s.attempts).sum::<u32>() + outcome.failed_requests;
-    tracing::info!(
-        articles = script.articles.len(),
-        segments = script.segments.len(),
-        cached,
-        requests,
-        dropped_articles = dropped.len(),
-        skipped_inputs = skipped.len(),
-        duration_ms = manifest.audio.duration_ms,
-        integrated_lufs = manifest.loudness.output.integrated_lufs,
-        true_peak_dbtp = manifest.loudness.output.true_peak_dbtp,
-        loudness_range_lu = manifest.loudness.output.range_lu,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "bulletin written"
-    );
+    log_summary(&manifest, &sources, outcome.failed_requests, started);
     Ok(BuildReport {
         paths,
         duration_ms: manifest.audio.duration_ms,
@@ -224,28 +116,77 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     })
 }
 
+fn skipped_input(e: &ingest::IngestError) -> SkippedInput {
+    SkippedInput {
+        origin: e.origin().to_owned(),
+        error: e.to_string(),
+    }
+}
+
+/// What synthesis says about each segment still in the script.
+fn sources_of(script: &Script, outcome: &Outcome) -> BTreeMap<SegmentIndex, SegmentSource> {
+    script
+        .segments
+        .iter()
+        .filter_map(|s| {
+            let made = outcome.made.get(&s.index)?;
+            Some((
+                s.index,
+                SegmentSource {
+                    voice: made.voice.clone(),
+                    backend: made.backend.clone(),
+                    attempts: made.attempts,
+                    cached: made.cached,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The last log line of a build: what was made, from where, how loud.
+fn log_summary(
+    manifest: &Manifest,
+    sources: &BTreeMap<SegmentIndex, SegmentSource>,
+    failed_requests: u32,
+    started: Instant,
+) {
+    let cached = sources.values().filter(|s| s.cached).count();
+    let requests: u32 = sources.values().map(|s| s.attempts).sum::<u32>() + failed_requests;
+    tracing::info!(
+        articles = manifest.articles.len(),
+        segments = manifest.segments.len(),
+        cached,
+        requests,
+        dropped_articles = manifest.dropped_articles.len(),
+        skipped_inputs = manifest.skipped_inputs.len(),
+        duration_ms = manifest.audio.duration_ms,
+        integrated_lufs = manifest.loudness.output.integrated_lufs,
+        true_peak_dbtp = manifest.loudness.output.true_peak_dbtp,
+        loudness_range_lu = manifest.loudness.output.range_lu,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "bulletin written"
+    );
+}
+
 /// What the renderer places, one item per segment: its clip in the spool, the
-/// pause after it, and the least sound it must hold.
-pub(super) fn items_of(
-    script: &Script,
-    outcome: &super::synthesize::Outcome,
-    bed: &crate::script::BedSettings,
-) -> Vec<Item> {
-    let ids = &outcome.ids;
+/// pause after it, its article, and the least sound it must hold.
+fn items_of(script: &Script, outcome: &Outcome, bed: &script::BedSettings) -> Vec<Item> {
     let rate = outcome.spool.spec().sample_rate;
     script
         .segments
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let mut item = Item::new(ids[&s.id], s.pause_after);
-            if let (None, Some(done)) = (&s.sound, &outcome.clips[item.key]) {
+            let mut item = Item {
+                article: s.article,
+                ..Item::new(s.index, s.pause_after)
+            };
+            if let (Some(speech), Some(made)) = (s.speech(), outcome.made.get(&s.index)) {
                 // Judged with the speed of the voice that spoke (it may be a fallback).
-                let (shortest, _) = crate::tts::plausible_seconds(&s.text, done.speed);
-                item.min_frames =
-                    crate::audio::Frames::from_duration(Duration::from_secs_f64(shortest), rate);
+                let (shortest, _) = tts::plausible_seconds(&speech.text, made.speed);
+                item.min_frames = Frames::from_duration(Duration::from_secs_f64(shortest), rate);
             }
-            if s.bed {
+            if s.sound().is_some_and(|x| x.role == script::SoundRole::Bed) {
                 // The bed runs under the spoken intro that follows it.
                 let under = script.segments[i + 1..]
                     .iter()
@@ -263,83 +204,7 @@ pub(super) fn items_of(
         .collect()
 }
 
-/// Reads and parses every input; the first bad one stops the run.
-pub fn read_articles(inputs: &[InputSpec]) -> Result<Vec<Article>, Error> {
-    read_inputs(inputs, false).map(|(articles, _)| articles)
-}
-
-/// Reads every input. With `skip_bad`, unreadable inputs are reported and
-/// left out, as long as at least one article remains.
-fn read_inputs(
-    inputs: &[InputSpec],
-    skip_bad: bool,
-) -> Result<(Vec<Article>, Vec<SkippedInput>), Error> {
-    if !skip_bad {
-        let documents = ingest::collect(inputs)?;
-        let articles = documents
-            .iter()
-            .map(ingest::parse_document)
-            .collect::<Result<Vec<_>, _>>()?
-            .concat();
-        return Ok((articles, Vec::new()));
-    }
-    let mut articles = Vec::new();
-    let mut skipped = Vec::new();
-    let mut first_error = None;
-    for input in inputs {
-        for document in ingest::collect_each(input) {
-            match document.and_then(|doc| ingest::parse_document(&doc)) {
-                Ok(found) => articles.extend(found),
-                Err(e) => {
-                    tracing::warn!("skipping an input: {e}");
-                    skipped.push(SkippedInput {
-                        origin: e.origin().to_owned(),
-                        error: e.to_string(),
-                    });
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-    }
-    match (articles.is_empty(), first_error) {
-        (true, Some(e)) => Err(e.into()),
-        _ => Ok((articles, skipped)),
-    }
-}
-
-fn artifact_name(name: Option<&str>) -> Result<String, Error> {
-    let name = match name {
-        Some(n) => n.to_owned(),
-        None => format!("bulletin-{}", chrono::Local::now().format("%Y-%m-%d")),
-    };
-    let bad = name.is_empty()
-        || name.starts_with('.')
-        || name
-            .chars()
-            .any(|c| matches!(c, '/' | '\\' | '\0') || c.is_control());
-    if bad {
-        return Err(Error::BadArgument(format!(
-            "--name `{name}` must be a plain file name (no folders, not starting with a dot)"
-        )));
-    }
-    Ok(name)
-}
-
 /// Whether a progress bar suits this run: a terminal on stderr.
 pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_must_be_plain_file_names() {
-        assert!(artifact_name(Some("morning")).is_ok());
-        assert!(artifact_name(Some("../evil")).is_err());
-        assert!(artifact_name(Some(".hidden")).is_err());
-        assert!(artifact_name(Some("")).is_err());
-        assert!(artifact_name(None).unwrap().starts_with("bulletin-20"));
-    }
 }

@@ -9,7 +9,7 @@ use super::error::Error;
 
 /// The cache folder from `--cache-dir`, else `BULLETIN_CACHE_DIR`, else the user's cache folder.
 pub fn cache_at(dir: Option<PathBuf>) -> Result<ClipCache, Error> {
-    dir.or_else(|| ClipCache::default_dir(&|k| std::env::var(k).ok()))
+    super::settings::cache_dir(dir, false, &|k| std::env::var(k).ok())
         .map(ClipCache::new)
         .ok_or_else(|| {
             Error::Cache("no cache folder: set --cache-dir or BULLETIN_CACHE_DIR".into())

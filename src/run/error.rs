@@ -38,6 +38,12 @@ pub enum Error {
     Interrupted(&'static str),
     #[error("{0}")]
     Cache(String),
+    #[error("could not start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("failed to use the clip spool in the output folder: {0}")]
+    Spool(std::io::Error),
+    #[error("internal error: {0}; nothing was written")]
+    Internal(String),
 }
 
 impl Error {
@@ -50,9 +56,13 @@ impl Error {
             Error::Lock(LockError::Held { .. }) => exit_codes::LOCKED,
             Error::Interrupted(_) => exit_codes::INTERRUPTED,
             Error::Commit(_) => exit_codes::FAILURE,
-            Error::Engine(_) | Error::Write { .. } | Error::Lock(_) | Error::Cache(_) => {
-                exit_codes::FAILURE
-            }
+            Error::Engine(_)
+            | Error::Write { .. }
+            | Error::Lock(_)
+            | Error::Cache(_)
+            | Error::Runtime(_)
+            | Error::Spool(_)
+            | Error::Internal(_) => exit_codes::FAILURE,
         }
     }
 }
@@ -100,7 +110,7 @@ impl fmt::Display for SynthesisFailures {
                 f,
                 "\n  - segment {}{article} (\"{}\"): {}",
                 s.id,
-                excerpt(&s.text, 40),
+                crate::text::excerpt(&s.text, 40),
                 s.failure
             )?;
         }
@@ -109,11 +119,3 @@ impl fmt::Display for SynthesisFailures {
 }
 
 impl std::error::Error for SynthesisFailures {}
-
-pub fn excerpt(text: &str, chars: usize) -> String {
-    let mut out: String = text.chars().take(chars).collect();
-    if out.len() < text.len() {
-        out.push('…');
-    }
-    out
-}

@@ -10,7 +10,6 @@ use crate::config::{Config, Secrets};
 use crate::ingest::InputSpec;
 use crate::text::{review_candidates, Lexicon};
 
-use super::build::read_articles;
 use super::error::Error;
 
 #[derive(Debug, Clone)]
@@ -22,7 +21,7 @@ pub struct LexiconCheckOptions {
 /// The report, one line per word: language, word, how often, first article.
 pub fn check(opts: &LexiconCheckOptions) -> Result<String, Error> {
     let config = Config::load(&opts.voices, Secrets::NotNeeded, &|k| std::env::var(k).ok())?;
-    let articles = read_articles(&opts.inputs)?;
+    let articles = crate::ingest::read(&opts.inputs, false)?.articles;
     let empty = Lexicon::default();
     let lexicon = config.script.lexicon.as_deref().unwrap_or(&empty);
     // (language, word) → (count, first article)

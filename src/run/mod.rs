@@ -1,5 +1,11 @@
 //! run: the top of the program, the one place that knows every stage. Each
-//! command is a plain function from options to a result.
+//! command is a plain function from resolved settings to a result.
+//!
+//! - `settings`: command line, environment and config merged, once.
+//! - `build`: the pipeline of `bulletin build`; `synthesize` consumes the
+//!   synthesis stage; `policy` says what is left out; `artifacts` renders
+//!   and stages the files.
+//! - `plan`, `voices`, `lexicon`, `cache`: the other commands.
 
 mod artifacts;
 mod build;
@@ -8,12 +14,13 @@ mod error;
 mod lexicon;
 mod plan;
 mod policy;
+mod settings;
 mod synthesize;
 mod voices;
 
-pub use build::{build, read_articles, stderr_is_terminal, BuildOptions, BuildReport, CacheChoice};
+pub use build::{build, stderr_is_terminal, BuildReport};
 pub use error::{Error, FailedSegment, SynthesisFailures};
 pub use lexicon::{check as lexicon_check, LexiconCheckOptions};
 pub use plan::{plan, PlanOptions};
-pub use policy::{DroppedArticle, DroppedSegment, SkippedInput};
+pub use settings::{cache_dir, BuildArgs, BuildSettings, CACHE_DIR_ENV};
 pub use voices::{voices, VoicesOptions};

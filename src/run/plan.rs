@@ -8,7 +8,6 @@ use crate::config::{Config, Secrets};
 use crate::ingest::InputSpec;
 use crate::script::{self, Script};
 
-use super::build::read_articles;
 use super::error::Error;
 
 #[derive(Debug, Clone)]
@@ -21,7 +20,7 @@ pub struct PlanOptions {
 /// The script for the inputs, rendered as text or JSON.
 pub fn plan(opts: &PlanOptions) -> Result<String, Error> {
     let config = Config::load(&opts.voices, Secrets::NotNeeded, &|k| std::env::var(k).ok())?;
-    let articles = read_articles(&opts.inputs)?;
+    let articles = crate::ingest::read(&opts.inputs, false)?.articles;
     let script = script::build(&articles, &config.script)?;
     Ok(if opts.json {
         let mut text = serde_json::to_string_pretty(&script).expect("the script is plain data");
@@ -62,9 +61,9 @@ fn render_text(script: &Script) -> String {
             "  {:<18} {:<12} {:<10} {:>5}ms  {}",
             seg.id,
             seg.kind.as_str(),
-            seg.voice,
+            seg.voice(),
             seg.pause_after.as_millis(),
-            seg.text
+            seg.text()
         );
     }
     out

@@ -31,11 +31,8 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
             "{:<14} {:<14} {:<20} {:<6} endpoint",
             "voice", "backend", "voice id", "lang"
         );
-        for v in &config.voices {
-            let endpoint = config
-                .backends
-                .iter()
-                .find(|b| b.name == v.backend)
+        for v in config.voices.bindings() {
+            let endpoint = Some(config.voices.backend_of(v))
                 .map(|b| match &b.transport {
                     Transport::Http(h) => h
                         .urls
@@ -63,13 +60,9 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
         return Ok((out, true));
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::BadArgument(format!("could not start the async runtime: {e}")))?;
+    let runtime = super::settings::runtime()?;
     let engine = Engine::new(
-        config.backends.clone(),
-        config.voices.clone(),
+        &config.voices,
         crate::audio::PrepareSettings::new(config.audio),
     )?;
     let _ = writeln!(
@@ -79,7 +72,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
     );
     let mut all_ok = true;
     let results = runtime.block_on(async {
-        let checks = config.voices.iter().map(|v| {
+        let checks = config.voices.bindings().map(|v| {
             let engine = &engine;
             async move {
                 let started = Instant::now();
@@ -100,7 +93,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
                     v.backend,
                     "ok",
                     elapsed.as_millis(),
-                    done.source_spec.sample_rate
+                    done.meta.source_spec.sample_rate
                 );
             }
             Err(e) => {

@@ -4,11 +4,13 @@
 use std::time::Duration;
 
 use crate::ingest::Article;
-use crate::text::{self, Limit};
+use crate::text;
 
 use super::attribution::{self, Facts};
-use super::segment::{ArticleSummary, Script, Segment, SegmentKind};
-use super::settings::{KindVoices, MixedLanguage, ScriptSettings, SplitMode};
+use super::segment::{
+    ArticleSummary, Content, Script, Segment, SegmentIndex, SegmentKind, Sound, SoundRole, Speech,
+};
+use super::settings::{KindVoices, MixedLanguage, ScriptSettings, SplitMode, VoiceRef};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ScriptError {
@@ -23,8 +25,6 @@ pub enum ScriptError {
         "the {what} is in language `{lang}`, but [languages] in voices.toml has no voice for it"
     )]
     NoVoiceForFrame { what: &'static str, lang: String },
-    #[error("voice `{0}` has no backend limit (is it defined under [voices]?)")]
-    UnknownVoice(String),
 }
 
 /// Builds the script for `articles`, in order.
@@ -36,6 +36,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             &mut segments,
             "sound-intro",
             path,
+            SoundRole::Intro,
             settings.pauses.after_sound,
         );
     }
@@ -46,14 +47,17 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         .map(clean)
         .filter(|t| has_words(t))
     {
-        let lang = crate::ingest::detect_language(&intro).as_str().to_owned();
+        let lang = crate::text::detect_language(&intro).as_str().to_owned();
         let voices = frame_voices(settings, "intro", &lang)?;
-        let voice = voices.for_kind(SegmentKind::Intro).to_owned();
+        let voice = voices.for_kind(SegmentKind::Intro).clone();
         if let Some(path) = &settings.sounds.bed.path {
-            push_sound(&mut segments, "sound-bed", path, Duration::ZERO);
-            if let Some(bed) = segments.last_mut() {
-                bed.bed = true;
-            }
+            push_sound(
+                &mut segments,
+                "sound-bed",
+                path,
+                SoundRole::Bed,
+                Duration::ZERO,
+            );
         }
         push_chunks(
             &mut segments,
@@ -75,6 +79,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
                     &mut segments,
                     &format!("sound-a{}", index + 1),
                     path,
+                    SoundRole::Separator,
                     settings.pauses.after_sound,
                 );
             }
@@ -191,9 +196,9 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         .map(clean)
         .filter(|t| has_words(t))
     {
-        let lang = crate::ingest::detect_language(&outro).as_str().to_owned();
+        let lang = crate::text::detect_language(&outro).as_str().to_owned();
         let voices = frame_voices(settings, "outro", &lang)?;
-        let voice = voices.for_kind(SegmentKind::Outro).to_owned();
+        let voice = voices.for_kind(SegmentKind::Outro).clone();
         push_chunks(
             &mut segments,
             settings,
@@ -209,7 +214,13 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
         if let Some(last) = segments.last_mut() {
             last.pause_after = last.pause_after.max(settings.pauses.after_sound);
         }
-        push_sound(&mut segments, "sound-outro", path, Duration::ZERO);
+        push_sound(
+            &mut segments,
+            "sound-outro",
+            path,
+            SoundRole::Outro,
+            Duration::ZERO,
+        );
     }
     // Nothing follows the last segment.
     set_last_pause(&mut segments, Duration::ZERO);
@@ -220,19 +231,23 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
     })
 }
 
-fn push_sound(segments: &mut Vec<Segment>, id: &str, path: &std::path::Path, pause: Duration) {
+fn push_sound(
+    segments: &mut Vec<Segment>,
+    id: &str,
+    path: &std::path::Path,
+    role: SoundRole,
+    pause: Duration,
+) {
     segments.push(Segment {
+        index: SegmentIndex(segments.len()),
         id: id.to_owned(),
         kind: SegmentKind::Sound,
         article: None,
-        voice: String::new(),
-        lang: String::new(),
-        text: String::new(),
-        source_text: None,
-        source_text_in: None,
         pause_after: pause,
-        sound: Some(path.to_owned()),
-        bed: false,
+        content: Content::Sound(Sound {
+            path: path.to_owned(),
+            role,
+        }),
     });
 }
 
@@ -250,14 +265,6 @@ fn frame_voices<'a>(
         })
 }
 
-fn limit_of(settings: &ScriptSettings, voice: &str) -> Result<Limit, ScriptError> {
-    settings
-        .voice_limits
-        .get(voice)
-        .copied()
-        .ok_or_else(|| ScriptError::UnknownVoice(voice.to_owned()))
-}
-
 /// Pushes the spoken form of `text` (lexicon, then the language's number,
 /// date and abbreviation rules) as one segment, or several when it exceeds the
 /// voice's limit, or, with `mixed_language = "switch"`, when it holds runs of
@@ -269,7 +276,7 @@ fn push_chunks(
     id: &str,
     kind: SegmentKind,
     article: Option<usize>,
-    voice: &str,
+    voice: &VoiceRef,
     lang: &str,
     text: &str,
 ) -> Result<usize, ScriptError> {
@@ -277,10 +284,10 @@ fn push_chunks(
     let spoken = text::speakable(source, lang, settings.lexicon.as_deref());
     // `lang` may carry a region (`en-GB`) for the rules; segments and voice
     // switching go by the language alone.
-    let lang = crate::ingest::Language::new(lang);
+    let lang = crate::text::Language::new(lang);
     let lang = lang.as_str();
     let mut pieces: Vec<(String, String, String)> = Vec::new(); // (text, voice, lang)
-    for chunk in text::split_to_limit(&spoken, limit_of(settings, voice)?) {
+    for chunk in text::split_to_limit(&spoken, voice.limit) {
         let chunk = chunk.trim();
         if !has_words(chunk) {
             continue;
@@ -290,7 +297,7 @@ fn push_chunks(
             MixedLanguage::Voice => Vec::new(),
         };
         if runs.len() <= 1 {
-            pieces.push((chunk.to_owned(), voice.to_owned(), lang.to_owned()));
+            pieces.push((chunk.to_owned(), voice.name.clone(), lang.to_owned()));
             continue;
         }
         for (run_lang, range) in runs {
@@ -300,14 +307,14 @@ fn push_chunks(
             }
             // A run in a language with no voice stays with the sentence's voice.
             let (run_voice, run_lang) = match settings.languages.get(&run_lang) {
-                Some(v) if run_lang != lang => (v.for_kind(kind).to_owned(), run_lang),
-                _ => (voice.to_owned(), lang.to_owned()),
+                Some(v) if run_lang != lang => (v.for_kind(kind), run_lang),
+                _ => (voice, lang.to_owned()),
             };
             // A run of another language must fit its own voice's limit too.
-            for part in text::split_to_limit(run, limit_of(settings, &run_voice)?) {
+            for part in text::split_to_limit(run, run_voice.limit) {
                 let part = part.trim();
                 if has_words(part) {
-                    pieces.push((part.to_owned(), run_voice.clone(), run_lang.clone()));
+                    pieces.push((part.to_owned(), run_voice.name.clone(), run_lang.clone()));
                 }
             }
         }
@@ -322,6 +329,7 @@ fn push_chunks(
     let source: std::sync::Arc<str> = source.into();
     for (i, (chunk, voice, lang)) in pieces.into_iter().enumerate() {
         segments.push(Segment {
+            index: SegmentIndex(segments.len()),
             id: if many {
                 format!("{id}-{}", i + 1)
             } else {
@@ -329,14 +337,14 @@ fn push_chunks(
             },
             kind,
             article,
-            voice,
-            lang,
-            text: chunk,
-            source_text: (i == 0).then(|| source.clone()),
-            source_text_in: (i > 0).then(|| first.clone()),
             pause_after: settings.pauses.sentence,
-            sound: None,
-            bed: false,
+            content: Content::Speech(Speech {
+                voice,
+                lang,
+                text: chunk,
+                source_text: (i == 0).then(|| source.clone()),
+                source_text_in: (i > 0).then(|| first.clone()),
+            }),
         });
     }
     Ok(count)
@@ -366,8 +374,10 @@ fn has_words(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Byline, Language};
+    use crate::ingest::Byline;
     use crate::script::settings::{default_attribution, Pauses};
+    use crate::text::Language;
+    use crate::text::Limit;
     use std::collections::BTreeMap;
     use std::num::NonZeroUsize;
 
@@ -397,17 +407,19 @@ mod tests {
 
     fn settings(split: SplitMode, limit: usize) -> ScriptSettings {
         let limit = Limit::Chars(NonZeroUsize::new(limit).unwrap());
-        let mut zh = KindVoices::single("zh");
-        zh.by_kind.insert("title", "anchor".into());
+        let voice = |name: &str| VoiceRef {
+            name: name.into(),
+            limit,
+        };
+        let mut zh = KindVoices::single(voice("zh"));
+        zh.by_kind.insert(SegmentKind::Title, voice("anchor"));
         ScriptSettings {
             split,
             pauses: Pauses::default(),
             attribution: default_attribution(),
-            languages: BTreeMap::from([("zh".into(), zh), ("en".into(), KindVoices::single("en"))]),
-            voice_limits: BTreeMap::from([
-                ("zh".into(), limit),
-                ("anchor".into(), limit),
-                ("en".into(), limit),
+            languages: BTreeMap::from([
+                ("zh".into(), zh),
+                ("en".into(), KindVoices::single(voice("en"))),
             ]),
             intro: None,
             outro: None,
@@ -427,8 +439,8 @@ mod tests {
             .map(|g| {
                 (
                     g.id.as_str(),
-                    g.voice.as_str(),
-                    g.text.as_str(),
+                    g.voice(),
+                    g.text(),
                     g.pause_after.as_millis(),
                 )
             })
@@ -454,7 +466,7 @@ mod tests {
             .segments
             .iter()
             .filter(|g| g.kind == SegmentKind::Body)
-            .map(|g| g.text.as_str())
+            .map(|g| g.text())
             .collect();
         assert_eq!(body, vec!["一二三四。五六七八。", "九十。"]);
         assert!(body.iter().all(|t| t.chars().count() <= 10));
@@ -527,10 +539,17 @@ mod tests {
         );
         let sting = &script.segments[4];
         assert_eq!(
-            (sting.kind, sting.sound.as_deref(), sting.text.as_str()),
+            (
+                sting.kind,
+                sting.sound().map(|s| (s.path.as_path(), s.role)),
+                sting.text()
+            ),
             (
                 SegmentKind::Sound,
-                Some(std::path::Path::new("sting.wav")),
+                Some((
+                    std::path::Path::new("sting.wav"),
+                    crate::script::SoundRole::Separator
+                )),
                 ""
             )
         );
@@ -564,11 +583,14 @@ mod tests {
             .filter(|g| g.kind == SegmentKind::Body)
             .collect();
         assert!(body.len() > 100);
-        assert_eq!(body[0].source_text.as_deref(), Some(long.as_str()));
+        assert_eq!(
+            body[0].speech().unwrap().source_text.as_deref(),
+            Some(long.as_str())
+        );
         assert!(body[1..]
             .iter()
-            .all(|g| g.source_text.is_none()
-                && g.source_text_in.as_deref() == Some(body[0].id.as_str())));
+            .all(|g| g.speech().unwrap().source_text.is_none()
+                && g.speech().unwrap().source_text_in.as_deref() == Some(body[0].id.as_str())));
         let json = serde_json::to_string(&script).unwrap();
         assert!(
             json.len() < long.len() * 3,
@@ -582,6 +604,6 @@ mod tests {
     fn punctuation_only_pieces_are_not_sent() {
         let s = settings(SplitMode::Sentence, 100);
         let script = build(&[article("zh", &["正文。……", "——"])], &s).unwrap();
-        assert!(script.segments.iter().all(|g| has_words(&g.text)));
+        assert!(script.segments.iter().all(|g| has_words(g.text())));
     }
 }

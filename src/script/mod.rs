@@ -7,8 +7,10 @@ mod settings;
 
 pub use attribution::{render as render_attribution, unknown_placeholder, Facts, PLACEHOLDERS};
 pub use build::{build, ScriptError};
-pub use segment::{ArticleSummary, Script, Segment, SegmentKind};
+pub use segment::{
+    ArticleSummary, Content, Script, Segment, SegmentIndex, SegmentKind, Sound, SoundRole, Speech,
+};
 pub use settings::{
     default_attribution, BedSettings, KindVoices, MixedLanguage, Pauses, ScriptSettings, Sounds,
-    SplitMode,
+    SplitMode, VoiceRef,
 };

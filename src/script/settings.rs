@@ -8,7 +8,8 @@ use crate::text::Limit;
 
 use super::segment::SegmentKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SplitMode {
     /// One segment per sentence: finest transcript, cache and pause control.
     Sentence,
@@ -39,23 +40,37 @@ impl Default for Pauses {
     }
 }
 
+/// A configured voice as the script needs it: its name and how much text one
+/// request to its backend may carry. Made by the configuration layer, which
+/// has checked that the voice exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceRef {
+    pub name: String,
+    pub limit: Limit,
+}
+
 /// The voice for each kind of segment in one language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KindVoices {
-    pub default: String,
-    pub by_kind: BTreeMap<&'static str, String>,
+    pub default: VoiceRef,
+    pub by_kind: BTreeMap<SegmentKind, VoiceRef>,
 }
 
 impl KindVoices {
-    pub fn single(voice: impl Into<String>) -> KindVoices {
+    pub fn single(voice: VoiceRef) -> KindVoices {
         KindVoices {
-            default: voice.into(),
+            default: voice,
             by_kind: BTreeMap::new(),
         }
     }
 
-    pub fn for_kind(&self, kind: SegmentKind) -> &str {
-        self.by_kind.get(kind.as_str()).unwrap_or(&self.default)
+    pub fn for_kind(&self, kind: SegmentKind) -> &VoiceRef {
+        self.by_kind.get(&kind).unwrap_or(&self.default)
+    }
+
+    /// Every voice named, the default first.
+    pub fn all(&self) -> impl Iterator<Item = &VoiceRef> {
+        std::iter::once(&self.default).chain(self.by_kind.values())
     }
 }
 
@@ -67,8 +82,6 @@ pub struct ScriptSettings {
     pub attribution: BTreeMap<String, String>,
     /// Article language → voices.
     pub languages: BTreeMap<String, KindVoices>,
-    /// Each voice's request limit (its backend's `max_chars` / `max_bytes`).
-    pub voice_limits: BTreeMap<String, Limit>,
     pub intro: Option<String>,
     pub outro: Option<String>,
     pub sounds: Sounds,
@@ -79,7 +92,8 @@ pub struct ScriptSettings {
 
 /// What to do with a run of another language inside a sentence (English
 /// words in a Chinese article).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MixedLanguage {
     /// Leave it to the sentence's voice.
     #[default]

@@ -89,8 +89,36 @@ pub(crate) fn attaches_back(c: char) -> bool {
     is_closer(c) || is_terminator(c) || is_clause_mark(c) || c == '%' || c == '\u{FF05}'
 }
 
-/// Scripts written without spaces, and their punctuation.
-pub(crate) fn is_cjk(c: char) -> bool {
+/// Han ideographs (CJK unified, extensions and compatibility blocks), and 〇.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}'
+        | '\u{30000}'..='\u{3134F}'
+        | '〇')
+}
+
+/// Hiragana and Katakana (full and half width).
+pub fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9D}')
+}
+
+/// Hangul syllables and jamo.
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+/// One spoken syllable per character: Han, kana, Hangul. How long a text takes
+/// to say counts these apart from letters.
+pub fn is_syllable_char(c: char) -> bool {
+    is_han(c) || is_kana(c) || is_hangul(c)
+}
+
+/// Scripts written without spaces, and their punctuation: the one test for
+/// "CJK" in the program.
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{11FF}'
         | '\u{2E80}'..='\u{2FDF}'

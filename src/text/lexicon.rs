@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::chars::is_cjk;
-use crate::ingest::Language;
+use crate::text::Language;
 
 /// A lexicon that could not be loaded, naming the file and, where the
 /// parser says, the line.

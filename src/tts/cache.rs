@@ -66,14 +66,6 @@ impl ClipCache {
         ClipCache { dir: dir.into() }
     }
 
-    /// `BULLETIN_CACHE_DIR`, else the user's cache folder (`$XDG_CACHE_HOME/bulletin`).
-    pub fn default_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-        if let Some(dir) = env("BULLETIN_CACHE_DIR").filter(|d| !d.is_empty()) {
-            return Some(PathBuf::from(dir));
-        }
-        dirs::cache_dir().map(|d| d.join("bulletin"))
-    }
-
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -16,22 +16,10 @@ use super::backend::Backend;
 use super::cache::{ClipCache, ClipKey};
 use super::command::CommandBackend;
 use super::http::HttpBackend;
-use super::retry::RetryPolicy;
-use super::spec::{BackendSpec, SpeechRequest, Transport};
+use super::retry::{RetryPolicy, RetryState};
+use super::spec::{SpeechRequest, Transport};
 use super::template::{scrub, Secret};
-
-/// A named voice: which backend speaks it and how.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VoiceBinding {
-    pub name: String,
-    pub backend: String,
-    /// The backend's own voice id.
-    pub voice: String,
-    pub speed: f32,
-    pub lang: String,
-    /// The voice to use when this one's backend is exhausted.
-    pub fallback: Option<String>,
-}
+use super::voices::{VoiceBinding, Voices};
 
 struct Slot {
     backend: Box<dyn Backend>,
@@ -84,6 +72,12 @@ pub struct Synthesized {
     /// The clip prepared for the bulletin (format, trimmed, levelled, faded),
     /// judged to be speech of a plausible length for its text.
     pub clip: Clip,
+    pub meta: ClipMeta,
+}
+
+/// How a clip was obtained: what the manifest and logs say about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipMeta {
     /// The format the backend sent (or the cache held) before preparation.
     pub source_spec: audio::AudioSpec,
     /// The voice that spoke: the one asked for, or its fallback.
@@ -129,19 +123,11 @@ impl std::error::Error for SegmentFailure {}
 pub enum EngineError {
     #[error("could not set up the HTTP client: {0}")]
     Client(String),
-    #[error("voice `{voice}` names backend `{backend}`, which is not configured")]
-    UnknownBackend { voice: String, backend: String },
-    #[error("voice `{voice}` names fallback voice `{fallback}`, which is not configured")]
-    UnknownFallback { voice: String, fallback: String },
 }
 
 impl Engine {
-    /// An engine whose clips come out prepared by `prepare`.
-    pub fn new(
-        backends: Vec<BackendSpec>,
-        voices: Vec<VoiceBinding>,
-        prepare: PrepareSettings,
-    ) -> Result<Engine, EngineError> {
+    /// An engine for `voices` whose clips come out prepared by `prepare`.
+    pub fn new(voices: &Voices, prepare: PrepareSettings) -> Result<Engine, EngineError> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("bulletin/", env!("CARGO_PKG_VERSION")))
             .use_rustls_tls()
@@ -150,8 +136,10 @@ impl Engine {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| EngineError::Client(e.to_string()))?;
-        let slots = backends
-            .into_iter()
+        let slots = voices
+            .backends()
+            .iter()
+            .cloned()
             .map(|spec| {
                 let secrets = spec.secrets();
                 let backend: Box<dyn Backend> = match spec.transport {
@@ -178,29 +166,25 @@ impl Engine {
                 (spec.name, slot)
             })
             .collect();
-        Engine::with_slots(slots, voices, prepare)
+        Ok(Engine::with_slots(
+            slots,
+            voices.bindings().cloned().collect(),
+            prepare,
+        ))
     }
 
     fn with_slots(
         slots: BTreeMap<String, Slot>,
         voices: Vec<VoiceBinding>,
         prepare: PrepareSettings,
-    ) -> Result<Engine, EngineError> {
-        for v in &voices {
-            if !slots.contains_key(&v.backend) {
-                return Err(EngineError::UnknownBackend {
-                    voice: v.name.clone(),
-                    backend: v.backend.clone(),
-                });
-            }
-        }
+    ) -> Engine {
         let voices = voices.into_iter().map(|v| (v.name.clone(), v)).collect();
-        Ok(Engine {
+        Engine {
             slots,
             voices,
             cache: None,
             prepare: Arc::new(prepare),
-        })
+        }
     }
 
     /// Serves and stores clips through `cache`.
@@ -255,18 +239,18 @@ impl Engine {
             elapsed: started.elapsed(),
             error,
         };
-        let Some(binding) = self.voices.get(voice) else {
+        // Voices were resolved to backends when the configuration was read;
+        // a name from elsewhere is a caller's mistake, reported, not a panic.
+        let (Some(binding), Some(slot)) = (
+            self.voices.get(voice),
+            self.voices
+                .get(voice)
+                .and_then(|b| self.slots.get(&b.backend)),
+        ) else {
             return Err(fail(
                 "?",
                 0,
                 AttemptError::fatal(format!("voice `{voice}` is not configured")),
-            ));
-        };
-        let Some(slot) = self.slots.get(&binding.backend) else {
-            return Err(fail(
-                &binding.backend,
-                0,
-                AttemptError::fatal("backend is not configured"),
             ));
         };
         let request = SpeechRequest {
@@ -282,89 +266,42 @@ impl Engine {
         let key = fingerprint
             .as_deref()
             .map(|f| ClipKey::new(f, &binding.voice, binding.speed));
-        if let (Some(cache), Some(key)) = (&self.cache, &key) {
-            if let Some(raw) = cache.get(key) {
-                // A clip cached by an older version is judged like a fresh one.
-                let source_spec = raw.spec();
-                match self.prepare_and_judge(raw, text, binding.speed).await {
-                    Ok(clip) => {
-                        return Ok(Synthesized {
-                            clip,
-                            source_spec,
-                            voice: voice.to_owned(),
-                            speed: binding.speed,
-                            backend: binding.backend.clone(),
-                            attempts: 0,
-                            cached: true,
-                            elapsed: started.elapsed(),
-                        })
-                    }
-                    Err(e) => {
-                        tracing::warn!(voice, "discarding a cached clip: {e}");
-                        cache.remove(key);
-                    }
-                }
+        let meta = |source_spec, attempts, cached| ClipMeta {
+            source_spec,
+            voice: voice.to_owned(),
+            speed: binding.speed,
+            backend: binding.backend.clone(),
+            attempts,
+            cached,
+            elapsed: started.elapsed(),
+        };
+        if let Some(key) = &key {
+            if let Some((clip, spec)) = self.cached(key, text, binding).await {
+                return Ok(Synthesized {
+                    clip,
+                    meta: meta(spec, 0, true),
+                });
             }
         }
-        let mut attempts = 0u32;
+        let mut retry = RetryState::new(&slot.retry);
         loop {
-            attempts += 1;
-            // The permit is held until the clip is judged and stored, so a run
-            // killed at any moment has at most `concurrency` requests to redo.
-            let outcome = {
-                let _permit = slot
-                    .permits
-                    .acquire()
-                    .await
-                    .expect("semaphore is never closed");
-                if let Some(pacer) = &slot.pacer {
-                    pacer.wait().await;
-                }
-                match slot.backend.attempt(&request).await {
-                    Ok(raw) => {
-                        let source_spec = raw.spec();
-                        let kept = self.cache.as_ref().map(|_| raw.clone());
-                        let judged = self.prepare_and_judge(raw, text, binding.speed).await;
-                        // Only a clip judged fit to air is cached: a bad answer
-                        // must not outlive the backend's recovery.
-                        if let (Ok(_), Some(raw), Some(cache), Some(key)) =
-                            (&judged, kept, &self.cache, &key)
-                        {
-                            if let Err(e) = cache.put(key, &raw) {
-                                // A full disk must not cost the bulletin; the next run re-synthesizes.
-                                tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
-                            }
-                        }
-                        judged.map(|clip| (clip, source_spec))
-                    }
-                    Err(e) => Err(e),
-                }
-            };
-            match outcome {
-                Ok((clip, source_spec)) => {
+            let attempt = retry.start();
+            match self.attempt(slot, &request, binding, key.as_ref()).await {
+                Ok((clip, spec)) => {
                     return Ok(Synthesized {
                         clip,
-                        source_spec,
-                        voice: voice.to_owned(),
-                        speed: binding.speed,
-                        backend: binding.backend.clone(),
-                        attempts,
-                        cached: false,
-                        elapsed: started.elapsed(),
-                    });
+                        meta: meta(spec, attempt, false),
+                    })
                 }
                 Err(mut error) => {
                     error.message = scrub(&error.message, &slot.secrets);
-                    if !error.transient || attempts > slot.retry.retries {
-                        return Err(fail(&binding.backend, attempts, error));
-                    }
-                    let delay =
-                        slot.retry
-                            .delay(attempts - 1, error.retry_after, &mut rand::thread_rng());
+                    let Some(delay) = retry.after(&error, &mut rand::thread_rng()) else {
+                        return Err(fail(&binding.backend, attempt, error));
+                    };
                     tracing::warn!(
                         backend = %binding.backend,
                         voice,
-                        attempt = attempts,
+                        attempt,
                         delay_ms = delay.as_millis() as u64,
                         "retrying after: {error}"
                     );
@@ -372,6 +309,62 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// The cached clip for `key`, prepared and judged like a fresh one (a clip
+    /// cached by an older version may not pass); one that fails is removed.
+    async fn cached(
+        &self,
+        key: &ClipKey<'_>,
+        text: &str,
+        binding: &VoiceBinding,
+    ) -> Option<(Clip, audio::AudioSpec)> {
+        let cache = self.cache.as_ref()?;
+        let raw = cache.get(key)?;
+        let spec = raw.spec();
+        match self.prepare_and_judge(raw, text, binding.speed).await {
+            Ok(clip) => Some((clip, spec)),
+            Err(e) => {
+                tracing::warn!(voice = %binding.name, "discarding a cached clip: {e}");
+                cache.remove(key);
+                None
+            }
+        }
+    }
+
+    /// One request, the clip it brings judged and (when fit to air) cached.
+    /// The permit is held until the clip is stored, so a run killed at any
+    /// moment has at most `concurrency` requests to redo.
+    async fn attempt(
+        &self,
+        slot: &Slot,
+        request: &SpeechRequest,
+        binding: &VoiceBinding,
+        key: Option<&ClipKey<'_>>,
+    ) -> Result<(Clip, audio::AudioSpec), AttemptError> {
+        let _permit = slot
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore is never closed");
+        if let Some(pacer) = &slot.pacer {
+            pacer.wait().await;
+        }
+        let raw = slot.backend.attempt(request).await?;
+        let spec = raw.spec();
+        let kept = self.cache.as_ref().map(|_| raw.clone());
+        let clip = self
+            .prepare_and_judge(raw, &request.text, binding.speed)
+            .await?;
+        // Only a clip judged fit to air is cached: a bad answer must not
+        // outlive the backend's recovery.
+        if let (Some(raw), Some(cache), Some(key)) = (kept, &self.cache, key) {
+            if let Err(e) = cache.put(key, &raw) {
+                // A full disk must not cost the bulletin; the next run re-synthesizes.
+                tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
+            }
+        }
+        Ok((clip, spec))
     }
 
     /// Prepares a raw clip for the bulletin off the async workers (resampling
@@ -388,7 +381,49 @@ impl Engine {
             .map_err(|e| AttemptError::fatal(format!("preparing the clip failed: {e}")))?;
         judge(prepared, text, speed)
     }
+
+    /// A station sound from its file, in any format the decoder reads,
+    /// converted to the bulletin's format and faded at its edges; sounds are
+    /// mastered, so they are not trimmed or levelled.
+    pub async fn load_sound(&self, path: &std::path::Path) -> Result<Synthesized, SegmentFailure> {
+        let started = Instant::now();
+        let fail = |message: String| SegmentFailure {
+            voice: String::new(),
+            backend: SOUND_FILE.into(),
+            attempts: 1,
+            elapsed: started.elapsed(),
+            error: AttemptError::fatal(message),
+        };
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+        let clip = audio::decode(&bytes).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        let source_spec = clip.spec();
+        let settings = Arc::clone(&self.prepare);
+        let clip = tokio::task::spawn_blocking(move || {
+            let mut clip = audio::convert(clip, settings.spec);
+            audio::fade_edges(&mut clip, settings.fade);
+            clip
+        })
+        .await
+        .map_err(|e| fail(format!("{}: converting failed: {e}", path.display())))?;
+        Ok(Synthesized {
+            clip,
+            meta: ClipMeta {
+                source_spec,
+                voice: String::new(),
+                speed: 1.0,
+                backend: SOUND_FILE.into(),
+                attempts: 0,
+                cached: false,
+                elapsed: started.elapsed(),
+            },
+        })
+    }
 }
+
+/// The backend name a station sound is reported under.
+const SOUND_FILE: &str = "sound file";
 
 /// A clip must be speech of a length its text could take, judged on what will
 /// actually be aired (after trimming): an empty, silent, hissing, whisper-quiet,
@@ -458,11 +493,11 @@ pub const MIN_SPOKEN_SECONDS: f64 = 0.12;
 /// spoken at 2 to 9 a second, other letters and digits at 5 to 30; the bounds
 /// are widened further so that only clearly broken clips fail.
 pub fn plausible_seconds(text: &str, speed: f32) -> (f64, f64) {
-    let is_cjk = |c: char| matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff);
-    let cjk = text.chars().filter(|&c| is_cjk(c)).count() as f64;
+    let syllable = crate::text::is_syllable_char;
+    let cjk = text.chars().filter(|&c| syllable(c)).count() as f64;
     let other = text
         .chars()
-        .filter(|&c| c.is_alphanumeric() && !is_cjk(c))
+        .filter(|&c| c.is_alphanumeric() && !syllable(c))
         .count() as f64;
     let speed = f64::from(speed.max(0.1));
     let shortest = ((cjk / 9.0 + other / 30.0) / speed * 0.5 - 0.2).max(MIN_SPOKEN_SECONDS);
@@ -556,7 +591,7 @@ mod tests {
 
     fn engine(answers: Vec<Result<Clip, AttemptError>>, retries: u32) -> Engine {
         let slots = BTreeMap::from([("b".to_owned(), slot(answers, retries, None))]);
-        Engine::with_slots(slots, vec![binding("v", "b", None)], settings()).unwrap()
+        Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
     }
 
     #[tokio::test(start_paused = true)]
@@ -572,10 +607,10 @@ mod tests {
             binding("main", "dead", Some("backup")),
             binding("backup", "live", Some("main")),
         ];
-        let e = Engine::with_slots(slots, voices, settings()).unwrap();
+        let e = Engine::with_slots(slots, voices, settings());
         let done = e.synthesize("main", "hi").await.unwrap();
         assert_eq!(
-            (done.voice.as_str(), done.backend.as_str()),
+            (done.meta.voice.as_str(), done.meta.backend.as_str()),
             ("backup", "live")
         );
     }
@@ -596,7 +631,7 @@ mod tests {
             binding("one", "a", Some("two")),
             binding("two", "b", Some("one")),
         ];
-        let e = Engine::with_slots(slots, voices, settings()).unwrap();
+        let e = Engine::with_slots(slots, voices, settings());
         let err = e.synthesize("one", "hi").await.unwrap_err();
         assert_eq!(
             (err.voice.as_str(), err.backend.as_str(), err.attempts),
@@ -615,7 +650,7 @@ mod tests {
             "b".to_owned(),
             slot(vec![Ok(tone()), Ok(tone()), Ok(tone())], 0, Some(pacer)),
         )]);
-        let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings()).unwrap();
+        let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings());
         let started = tokio::time::Instant::now();
         let (a, b, c) = tokio::join!(
             e.synthesize("v", "hi"),
@@ -695,17 +730,15 @@ mod tests {
             slot(vec![Ok(quiet.clone()), Ok(quiet)], 1, None),
         )]);
         let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
-            .unwrap()
             .with_cache(Some(ClipCache::new(dir.path())));
         let err = e.synthesize("v", "Hello there.").await.unwrap_err();
         assert_eq!(err.attempts, 2);
         assert_eq!(e.cache.as_ref().unwrap().stats().unwrap().clips, 0);
         let slots = BTreeMap::from([("b".to_owned(), slot(vec![Ok(tone())], 1, None))]);
         let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
-            .unwrap()
             .with_cache(Some(ClipCache::new(dir.path())));
         let done = e.synthesize("v", "Hello there.").await.unwrap();
-        assert!(!done.cached && done.clip.duration().as_secs_f64() > 0.4);
+        assert!(!done.meta.cached && done.clip.duration().as_secs_f64() > 0.4);
         assert_eq!(e.cache.as_ref().unwrap().stats().unwrap().clips, 1);
     }
 
@@ -722,7 +755,7 @@ mod tests {
         );
         let started = tokio::time::Instant::now();
         let done = e.synthesize("v", "hi").await.unwrap();
-        assert_eq!(done.attempts, 2);
+        assert_eq!(done.meta.attempts, 2);
         assert!(
             started.elapsed() >= Duration::from_secs(30),
             "waited only {:?}",

@@ -157,7 +157,9 @@ impl HttpBackend {
     ) -> Result<reqwest::Request, AttemptError> {
         let vars = vars_of(req);
         let template = &self.spec.urls[url_index.min(self.spec.urls.len().saturating_sub(1))];
-        let url_text = template.render_with(&vars, &|s| percent_encode(s, PATH_SAFE));
+        let url_text = template.render_with(&vars, &|s| {
+            percent_encoding::utf8_percent_encode(s, PATH_VALUE).to_string()
+        });
         let mut url = url::Url::parse(&url_text).map_err(|e| {
             AttemptError::fatal(format!(
                 "invalid URL `{}`: {e}",
@@ -509,23 +511,23 @@ pub fn error_message(body: &[u8]) -> String {
             "/Response/Error/Message",
         ] {
             match json.pointer(pointer) {
-                Some(serde_json::Value::String(s)) => return excerpt(s),
+                Some(serde_json::Value::String(s)) => return crate::text::excerpt(s, 200),
                 Some(v @ serde_json::Value::Object(_)) if pointer == "/detail" => {
-                    return excerpt(&v.to_string())
+                    return crate::text::excerpt(&v.to_string(), 200)
                 }
                 _ => {}
             }
         }
-        return excerpt(&json.to_string());
+        return crate::text::excerpt(&json.to_string(), 200);
     }
     let text = String::from_utf8_lossy(body);
     if text.trim().is_empty() {
         return "empty body".to_owned();
     }
     if text.trim_start().starts_with('<') {
-        return format!("HTML: {}", excerpt(&strip_tags(&text)));
+        return format!("HTML: {}", crate::text::excerpt(&strip_tags(&text), 200));
     }
-    excerpt(&text)
+    crate::text::excerpt(&text, 200)
 }
 
 fn strip_tags(html: &str) -> String {
@@ -543,15 +545,6 @@ fn strip_tags(html: &str) -> String {
         }
     }
     out
-}
-
-fn excerpt(text: &str) -> String {
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut cut: String = collapsed.chars().take(200).collect();
-    if cut.len() < collapsed.len() {
-        cut.push('…');
-    }
-    cut
 }
 
 /// The JSON body; with `redact`, secrets appear by name (for cache keys).
@@ -579,20 +572,13 @@ fn render_json(template: &JsonTemplate, vars: &Vars<'_>, redact: bool) -> serde_
     }
 }
 
-/// Characters left alone when a value is placed in a URL path segment.
-const PATH_SAFE: &[u8] = b"-._~";
-
-fn percent_encode(s: &str, safe: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || safe.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// What is escaped when a value is placed in a URL path segment: everything
+/// but the unreserved characters of RFC 3986.
+const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use super::attempt::AttemptError;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
@@ -49,6 +51,45 @@ impl RetryPolicy {
             Some(asked) => ours.max(asked.min(self.max_retry_after)),
             None => ours,
         }
+    }
+}
+
+/// The retry state of one request: how many attempts were made, and whether
+/// (and when) to make another.
+#[derive(Debug)]
+pub struct RetryState<'p> {
+    policy: &'p RetryPolicy,
+    attempts: u32,
+}
+
+impl<'p> RetryState<'p> {
+    pub fn new(policy: &'p RetryPolicy) -> RetryState<'p> {
+        RetryState {
+            policy,
+            attempts: 0,
+        }
+    }
+
+    /// Counts an attempt about to be made; returns its number (1 for the first).
+    pub fn start(&mut self) -> u32 {
+        self.attempts += 1;
+        self.attempts
+    }
+
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// After a failed attempt: the wait before the next one, or `None` when
+    /// the failure is fatal or the retries are spent.
+    pub fn after(&self, error: &AttemptError, rng: &mut impl Rng) -> Option<Duration> {
+        if !error.transient || self.attempts > self.policy.retries {
+            return None;
+        }
+        Some(
+            self.policy
+                .delay(self.attempts.saturating_sub(1), error.retry_after, rng),
+        )
     }
 }
 
@@ -109,6 +150,27 @@ mod tests {
             policy.delay(0, Some(Duration::from_secs(100_000)), &mut rng),
             policy.max_retry_after
         );
+    }
+
+    #[test]
+    fn a_retry_state_sorts_transient_from_fatal_and_counts() {
+        let policy = RetryPolicy {
+            retries: 2,
+            ..RetryPolicy::default()
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut state = RetryState::new(&policy);
+        let busy = AttemptError::transient("busy").with_retry_after(Some(Duration::from_secs(3)));
+        assert_eq!(state.start(), 1);
+        assert!(state.after(&busy, &mut rng).unwrap() >= Duration::from_secs(3));
+        assert_eq!(state.start(), 2);
+        assert!(state
+            .after(&AttemptError::fatal("bad key"), &mut rng)
+            .is_none());
+        assert!(state.after(&busy, &mut rng).is_some());
+        assert_eq!(state.start(), 3);
+        assert!(state.after(&busy, &mut rng).is_none(), "retries spent");
+        assert_eq!(state.attempts(), 3);
     }
 
     #[test]

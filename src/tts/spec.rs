@@ -56,7 +56,8 @@ pub struct HttpSpec {
 
 /// What to do when a backend answers with a redirect. Secrets (an API key in a
 /// header, query or URL) never leave the origin they were configured for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum RedirectPolicy {
     /// Follow redirects within the same origin (scheme, host and port); a
     /// redirect to another origin fails the attempt, naming the Location.
@@ -126,7 +127,8 @@ pub struct CommandSpec {
     pub install_hint: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CommandInput {
     /// The text is written to the program's standard input.
     Stdin,
@@ -134,7 +136,8 @@ pub enum CommandInput {
     Argument,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CommandOutput {
     /// The program writes WAV to standard output.
     Stdout,

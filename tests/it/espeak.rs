@@ -53,11 +53,8 @@ fn cmn_latn_pinyin_reads_mandarin_tones_not_english_digits() {
         &|_| None,
     )
     .unwrap();
-    let zh_voice = &c.script.languages["zh"].default;
-    assert_eq!(
-        c.voices.iter().find(|v| &v.name == zh_voice).unwrap().voice,
-        "cmn-latn-pinyin"
-    );
+    let zh_voice = &c.script.languages["zh"].default.name;
+    assert_eq!(c.voices.get(zh_voice).unwrap().voice, "cmn-latn-pinyin");
 }
 
 #[test]

@@ -248,9 +248,7 @@ fn count(text: &str, c: char) -> usize {
     text.chars().filter(|&x| x == c).count()
 }
 
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
+use crate::text::is_han;
 
 proptest! {
     // Failures are not saved: the source tree is shared, and a failing

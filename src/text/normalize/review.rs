@@ -5,8 +5,8 @@
 use super::super::abbreviations::is_abbreviation;
 use super::super::lexicon::Lexicon;
 use super::runs::{is_latin_letter, latin_words};
-use crate::ingest::Language;
 use crate::text::sentences;
+use crate::text::Language;
 
 /// Everyday words that are capitalised only because of where they stand,
 /// or always (days, months): not names.

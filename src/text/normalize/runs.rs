@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::super::chars::is_cjk;
-use crate::ingest::Language;
+use crate::text::Language;
 
 /// Splits `text` into consecutive runs, each with its language: `base`
 /// (normalized, `zh-CN` → `zh`) or the language of a foreign run. In

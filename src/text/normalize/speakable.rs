@@ -8,8 +8,8 @@ use super::super::lexicon::Lexicon;
 use super::en_dates::DateOrder;
 use super::sentence_ends::align;
 use super::{en, zh};
-use crate::ingest::Language;
 use crate::text::sentences;
+use crate::text::Language;
 
 /// What a newsreader would say for `text`, written in language `lang` (an
 /// ISO 639-1 code, or a tag with a region; `zh-CN` and `ZH` are `zh`):

@@ -1,4 +1,4 @@
-//! ingest: the language an article is written in, as an ISO 639-1 code, and
+//! text: the language a text is written in, as an ISO 639-1 code, and
 //! the detector used when the metadata does not say. Voices are chosen by it.
 
 use std::fmt;

@@ -1,0 +1,228 @@
+//! run: the one place settings are merged. The command line wins over the
+//! environment, which wins over `voices.toml`, which wins over the defaults;
+//! everything downstream receives the result and merges nothing.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::audio::PrepareSettings;
+use crate::cancel::Cancel;
+use crate::config::{Config, Secrets};
+use crate::ingest::InputSpec;
+use crate::output::{Format, OutputSettings};
+
+use super::error::Error;
+
+/// The environment variable naming the clip cache folder.
+pub const CACHE_DIR_ENV: &str = "BULLETIN_CACHE_DIR";
+
+/// What the command line says for `bulletin build`, as given.
+#[derive(Debug, Clone)]
+pub struct BuildArgs {
+    pub inputs: Vec<InputSpec>,
+    pub config: PathBuf,
+    pub out: PathBuf,
+    /// Base name of the artifacts; `bulletin-YYYY-MM-DD` (local date) when absent.
+    pub name: Option<String>,
+    pub cache_dir: Option<PathBuf>,
+    pub no_cache: bool,
+    pub wait_lock: Duration,
+    pub skip_failed_articles: bool,
+    pub skip_bad_inputs: bool,
+    /// Output formats, over `[bulletin] formats`.
+    pub formats: Option<Vec<Format>>,
+    pub per_article: bool,
+    pub max_duration: Option<Duration>,
+    /// Show a progress bar (a terminal, text logs, not quiet).
+    pub progress_bar: bool,
+}
+
+impl BuildArgs {
+    /// The arguments of `bulletin build INPUTS...` with every option at its default.
+    pub fn new(inputs: Vec<InputSpec>) -> BuildArgs {
+        BuildArgs {
+            inputs,
+            config: PathBuf::from("voices.toml"),
+            out: PathBuf::from("out"),
+            name: None,
+            cache_dir: None,
+            no_cache: false,
+            wait_lock: Duration::ZERO,
+            skip_failed_articles: false,
+            skip_bad_inputs: false,
+            formats: None,
+            per_article: false,
+            max_duration: None,
+            progress_bar: false,
+        }
+    }
+}
+
+/// Everything a build needs, resolved.
+#[derive(Debug, Clone)]
+pub struct BuildSettings {
+    pub inputs: Vec<InputSpec>,
+    pub config: Config,
+    /// The artifacts' formats and metadata: the config's, with the command
+    /// line's formats over them.
+    pub output: OutputSettings,
+    /// How each clip is prepared: the bulletin's format, levelled to the
+    /// loudness target so voices do not jump at the joins.
+    pub prepare: PrepareSettings,
+    pub out: PathBuf,
+    pub name: String,
+    /// The clip cache folder; `None` for no cache.
+    pub cache: Option<PathBuf>,
+    pub wait_lock: Duration,
+    pub skip_failed_articles: bool,
+    pub skip_bad_inputs: bool,
+    pub per_article: bool,
+    pub max_duration: Option<Duration>,
+    pub progress_bar: bool,
+    /// Checked at every safe point; a signal stops the run with nothing written.
+    pub cancel: Cancel,
+}
+
+impl BuildSettings {
+    /// Merges `args`, the environment (`env`) and the configuration file the
+    /// arguments name.
+    pub fn resolve(
+        args: BuildArgs,
+        env: &dyn Fn(&str) -> Option<String>,
+        cancel: Cancel,
+    ) -> Result<BuildSettings, Error> {
+        let name = artifact_name(args.name.as_deref())?;
+        let config = Config::load(&args.config, Secrets::Required, env)?;
+        let output = OutputSettings {
+            formats: args
+                .formats
+                .unwrap_or_else(|| config.output.formats.clone()),
+            ..config.output.clone()
+        };
+        let prepare = PrepareSettings {
+            level_lufs: output.loudness.as_ref().map(|t| t.integrated_lufs),
+            ..PrepareSettings::new(config.audio)
+        };
+        let cache = cache_dir(args.cache_dir, args.no_cache, env);
+        Ok(BuildSettings {
+            inputs: args.inputs,
+            config,
+            output,
+            prepare,
+            out: args.out,
+            name,
+            cache,
+            wait_lock: args.wait_lock,
+            skip_failed_articles: args.skip_failed_articles,
+            skip_bad_inputs: args.skip_bad_inputs,
+            per_article: args.per_article,
+            max_duration: args.max_duration,
+            progress_bar: args.progress_bar,
+            cancel,
+        })
+    }
+}
+
+/// The clip cache folder: `--cache-dir`, else `BULLETIN_CACHE_DIR`, else the
+/// user's cache folder (`$XDG_CACHE_HOME/bulletin`); none with `--no-cache`.
+pub fn cache_dir(
+    arg: Option<PathBuf>,
+    no_cache: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<PathBuf> {
+    if no_cache {
+        return None;
+    }
+    arg.or_else(|| {
+        env(CACHE_DIR_ENV)
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+    })
+    .or_else(|| dirs::cache_dir().map(|d| d.join("bulletin")))
+}
+
+/// The artifacts' base name: as given, else `bulletin-YYYY-MM-DD` (local date).
+fn artifact_name(name: Option<&str>) -> Result<String, Error> {
+    let name = match name {
+        Some(n) => n.to_owned(),
+        None => format!("bulletin-{}", chrono::Local::now().format("%Y-%m-%d")),
+    };
+    let bad = name.is_empty()
+        || name.starts_with('.')
+        || name
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | '\0') || c.is_control());
+    if bad {
+        return Err(Error::BadArgument(format!(
+            "--name `{name}` must be a plain file name (no folders, not starting with a dot)"
+        )));
+    }
+    Ok(name)
+}
+
+/// The async runtime for the stages that do network and process I/O.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_must_be_plain_file_names() {
+        assert!(artifact_name(Some("morning")).is_ok());
+        assert!(artifact_name(Some("../evil")).is_err());
+        assert!(artifact_name(Some(".hidden")).is_err());
+        assert!(artifact_name(Some("")).is_err());
+        assert!(artifact_name(None).unwrap().starts_with("bulletin-20"));
+    }
+
+    #[test]
+    fn the_command_line_wins_over_the_environment_over_the_default() {
+        let env = |k: &str| (k == CACHE_DIR_ENV).then(|| "/from/env".to_owned());
+        let none = |_: &str| None;
+        assert_eq!(
+            cache_dir(Some("/from/cli".into()), false, &env),
+            Some(PathBuf::from("/from/cli"))
+        );
+        assert_eq!(
+            cache_dir(None, false, &env),
+            Some(PathBuf::from("/from/env"))
+        );
+        assert_eq!(cache_dir(Some("/from/cli".into()), true, &env), None);
+        assert_ne!(
+            cache_dir(None, false, &none),
+            Some(PathBuf::from("/from/env"))
+        );
+    }
+
+    #[test]
+    fn formats_on_the_command_line_replace_the_config_and_level_follows_loudness() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("voices.toml");
+        std::fs::write(
+            &config,
+            "[bulletin]\nformats = [\"wav\"]\nloudness = \"podcast\"\n[languages]\nen = \"en\"\n\
+             [voices.en]\nbackend = \"e\"\n[backends.e]\npreset = \"espeak-ng\"\n",
+        )
+        .unwrap();
+        let args = BuildArgs {
+            config,
+            formats: Some(vec![Format::Mp3]),
+            ..BuildArgs::new(vec![])
+        };
+        let s = BuildSettings::resolve(args, &|_| None, Cancel::never()).unwrap();
+        assert_eq!(s.output.formats, vec![Format::Mp3]);
+        assert_eq!(
+            s.config.output.formats,
+            vec![Format::Wav],
+            "the config is not patched"
+        );
+        assert_eq!(s.prepare.level_lufs, Some(-16.0));
+        assert_eq!(s.prepare.spec, s.config.audio);
+    }
+}
