@@ -13,7 +13,10 @@ pub enum IngestError {
     #[error("{origin}: could not read ({error})")]
     Read { origin: String, error: io::Error },
 
-    #[error("{origin}: folder has no article files (.txt, .md or .text)")]
+    #[error(
+        "{origin}: folder has no article files ({})",
+        super::input::EXTENSIONS_LISTED
+    )]
     EmptyFolder { origin: String },
 
     #[error(
@@ -58,6 +61,51 @@ pub enum IngestError {
 
     #[error("{origin}: article \"{title}\" has a title but no body text")]
     NoBody { origin: String, title: String },
+
+    /// `origin` names the item too when the document holds several
+    /// (`feed.xml#3`).
+    #[error("{origin}: article has no title")]
+    NoTitle { origin: String },
+
+    /// The content is none of the formats read; `looks_like` says what it
+    /// seems to be instead.
+    #[error("{origin}: not an article in a known format: {looks_like}")]
+    Unrecognized { origin: String, looks_like: String },
+
+    /// The content is meant to be `format` (by its start or its file name)
+    /// but does not parse as such.
+    #[error("{origin}: not valid {format} ({detail})")]
+    Malformed {
+        origin: String,
+        format: &'static str,
+        detail: String,
+    },
+
+    /// A key holds the wrong kind of value. `origin` names the item too when
+    /// the document holds several (`day.json#2`).
+    #[error("{origin}: key \"{key}\" {problem}")]
+    Field {
+        origin: String,
+        key: String,
+        problem: String,
+    },
+
+    /// A feed, array or message with nothing in it.
+    #[error("{origin}: {what} holds no articles")]
+    NoArticles { origin: String, what: &'static str },
+
+    /// A playlist line that is no input.
+    #[error("{origin}: line {line}: {problem}")]
+    Playlist {
+        origin: String,
+        line: usize,
+        problem: String,
+    },
+
+    /// A playlist handed to the article parser: its entries are inputs to
+    /// read, see [`read_playlist`](super::read_playlist).
+    #[error("{origin}: is a playlist (.list); its entries are read as inputs, not as an article")]
+    IsPlaylist { origin: String },
 }
 
 impl IngestError {
@@ -74,7 +122,14 @@ impl IngestError {
             | IngestError::InvalidUtf8 { origin, .. }
             | IngestError::Binary { origin, .. }
             | IngestError::Empty { origin }
-            | IngestError::NoBody { origin, .. } => origin,
+            | IngestError::NoBody { origin, .. }
+            | IngestError::NoTitle { origin }
+            | IngestError::Unrecognized { origin, .. }
+            | IngestError::Malformed { origin, .. }
+            | IngestError::Field { origin, .. }
+            | IngestError::NoArticles { origin, .. }
+            | IngestError::Playlist { origin, .. }
+            | IngestError::IsPlaylist { origin } => origin,
         }
     }
 }

@@ -13,7 +13,13 @@ use super::error::IngestError;
 pub const STDIN_ORIGIN: &str = "<stdin>";
 
 /// File extensions read from a folder, compared without regard to case.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "text"];
+const ARTICLE_EXTENSIONS: &[&str] = &[
+    "txt", "md", "text", "json", "jsonl", "ndjson", "xml", "rss", "atom", "html", "htm", "list",
+];
+
+/// [`ARTICLE_EXTENSIONS`] as a message lists them.
+pub(crate) const EXTENSIONS_LISTED: &str =
+    ".txt, .md, .text, .json, .jsonl, .ndjson, .xml, .rss, .atom, .html, .htm or .list";
 
 /// One input file's bytes, not yet decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +59,10 @@ impl From<PathBuf> for InputSpec {
 }
 
 /// Reads every input, in order; the first one that cannot be read stops it.
-/// A folder contributes its article files (`.txt`, `.md`, `.text`; not hidden;
-/// not in subfolders), sorted by file name with numbers in numeric order
+/// A folder contributes its article files (`.txt`, `.md`, `.text`, `.json`,
+/// `.jsonl`, `.ndjson`, `.xml`, `.rss`, `.atom`, `.html`, `.htm`, `.list`; not
+/// hidden; not in subfolders; a `.list` playlist comes back as a document
+/// like any other, for the caller to expand), sorted by file name with numbers in numeric order
 /// (`2.txt` before `10.txt`). Files over [`MAX_ARTICLE_BYTES`] are refused
 /// before they are read; stdin and special files (a FIFO, `/dev/zero`) are
 /// refused as soon as they pass it. Stdin is read once: a second `-` gets no
@@ -318,6 +326,13 @@ mod tests {
     }
 
     #[test]
+    fn the_message_lists_every_extension() {
+        for ext in ARTICLE_EXTENSIONS {
+            assert!(EXTENSIONS_LISTED.contains(&format!(".{ext}")), "{ext}");
+        }
+    }
+
+    #[test]
     fn arguments() {
         assert_eq!(InputSpec::from("-"), InputSpec::Stdin);
         assert_eq!(InputSpec::from(PathBuf::from("-")), InputSpec::Stdin);
@@ -337,6 +352,10 @@ mod tests {
             ".hidden.txt",
             "notes.doc",
             "z.json",
+            "feed.RSS",
+            "page.htm",
+            "y.list",
+            "x.pdf",
         ] {
             fs::write(folder.join(name), name).unwrap();
         }
@@ -355,7 +374,11 @@ mod tests {
                 "<stdin>".to_owned(),
                 f("a.txt"),
                 f("b.md"),
-                f("c.TEXT")
+                f("c.TEXT"),
+                f("feed.RSS"),
+                f("page.htm"),
+                f("y.list"),
+                f("z.json"),
             ]
         );
         assert_eq!(docs[1].bytes, b"from stdin");
@@ -376,7 +399,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             format!(
-                "{}: folder has no article files (.txt, .md or .text)",
+                "{}: folder has no article files (.txt, .md, .text, .json, .jsonl, .ndjson, .xml, .rss, .atom, .html, .htm or .list)",
                 dir.0.display()
             )
         );

@@ -13,8 +13,9 @@
 //!   Chinese sentence mark (。！？); not ending in `.` when over 3 words;
 //! - a block of a single field has a value of at most 8 words.
 //!
-//! Unknown keys go to `extra` as written, and so does a `语言`/`Language`
-//! value that names no language this crate knows.
+//! Unknown keys go to `extra` as written, and so do a `语言`/`Language`
+//! value that names no language this crate knows and a `Priority`/`优先级`
+//! value that is no whole number.
 
 use super::chars::{is_han, trim_blank};
 use crate::text::Language;
@@ -27,6 +28,8 @@ pub(crate) struct Metadata {
     pub author: Option<String>,
     pub editor: Option<String>,
     pub language: Option<Language>,
+    /// `Priority: 2` / `优先级:2`; 1 is the most important.
+    pub priority: Option<u32>,
     pub extra: Vec<(String, String)>,
 }
 
@@ -37,6 +40,7 @@ enum Key {
     Author,
     Editor,
     Language,
+    Priority,
 }
 
 /// Known keys. Chinese keys match exactly, English ones ignoring case.
@@ -54,6 +58,7 @@ const KEYS: &[(&str, Key)] = &[
     ("责编", Key::Editor),
     ("编辑", Key::Editor),
     ("语言", Key::Language),
+    ("优先级", Key::Priority),
     ("published", Key::Published),
     ("publication date", Key::Published),
     ("date", Key::Published),
@@ -67,6 +72,7 @@ const KEYS: &[(&str, Key)] = &[
     ("editor", Key::Editor),
     ("edited by", Key::Editor),
     ("language", Key::Language),
+    ("priority", Key::Priority),
 ];
 
 const SEPARATORS: [char; 4] = ['丨', '|', '｜', '│'];
@@ -118,6 +124,15 @@ pub(crate) fn parse_block(lines: &[&str]) -> Option<Metadata> {
                     Some(_) => {}
                     None if value.is_empty() => {}
                     None => meta.extra.push((key.to_owned(), value)),
+                }
+                continue;
+            }
+            Some(Key::Priority) => {
+                match value.parse::<u32>() {
+                    Ok(p) if meta.priority.is_none() => meta.priority = Some(p),
+                    Ok(_) => {}
+                    Err(_) if value.is_empty() => {}
+                    Err(_) => meta.extra.push((key.to_owned(), value)),
                 }
                 continue;
             }
@@ -249,6 +264,16 @@ mod tests {
         assert_eq!(m.source.as_deref(), Some("Reuters"));
         assert_eq!(m.author.as_deref(), Some("Jane Doe"));
         assert_eq!(m.extra, vec![("Section".to_owned(), "World".to_owned())]);
+    }
+
+    #[test]
+    fn priority_is_a_field() {
+        let m = meta("来源:中国网丨优先级:2").unwrap();
+        assert_eq!(m.priority, Some(2));
+        assert!(m.extra.is_empty());
+        let m = meta("Source: Herald | Priority: high").unwrap();
+        assert_eq!(m.priority, None);
+        assert_eq!(m.extra, vec![("Priority".to_owned(), "high".to_owned())]);
     }
 
     #[test]

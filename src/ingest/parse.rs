@@ -1,17 +1,17 @@
-//! ingest: one document → one [`Article`], following the seed layout
-//! (title, metadata line, paragraphs, byline; see DESIGN.md).
+//! ingest: a document in the seed text layout → one [`Article`] (title,
+//! metadata line, paragraphs, byline; see DESIGN.md). Other formats go
+//! through [`parse_document`](super::parse_document), which calls this for
+//! plain text.
 
 use super::article::Article;
 use super::byline::split_byline;
 use super::decode::decode;
+use super::draft::detect;
 use super::error::IngestError;
 use super::input::Document;
 use super::layout::{block_paragraphs, split_layout};
 use super::metadata::parse_block;
-use crate::text::detect_language;
-
-/// How much text language detection is given; it samples no more anyway.
-const DETECT_CHARS: usize = 4000;
+use super::published::parse_published;
 
 /// Parses a document laid out as the seed article is:
 ///
@@ -28,9 +28,13 @@ const DETECT_CHARS: usize = 4000;
 /// The language is the metadata's `语言`/`Language` when it names one, and
 /// is detected from the title and body otherwise.
 pub fn parse(doc: &Document) -> Result<Article, IngestError> {
-    let origin = doc.origin.as_str();
-    let text = decode(origin, &doc.bytes)?;
-    let layout = split_layout(&text).ok_or_else(|| IngestError::Empty {
+    let text = decode(&doc.origin, &doc.bytes)?;
+    parse_text(&doc.origin, &text)
+}
+
+/// [`parse`] for text already decoded.
+pub(crate) fn parse_text(origin: &str, text: &str) -> Result<Article, IngestError> {
+    let layout = split_layout(text).ok_or_else(|| IngestError::Empty {
         origin: origin.to_owned(),
     })?;
     let mut blocks: Vec<&[&str]> = layout.blocks.iter().map(Vec::as_slice).collect();
@@ -68,25 +72,22 @@ pub fn parse(doc: &Document) -> Result<Article, IngestError> {
         });
     }
 
-    let language = meta.language.unwrap_or_else(|| {
-        let mut sample = layout.title.clone();
-        for p in &paragraphs {
-            if sample.len() >= DETECT_CHARS * 4 {
-                break;
-            }
-            sample.push('\n');
-            sample.push_str(p);
-        }
-        detect_language(&sample)
-    });
+    let language = meta
+        .language
+        .unwrap_or_else(|| detect(&layout.title, &paragraphs));
 
     Ok(Article {
         origin: origin.to_owned(),
+        item: None,
+        id: None,
+        url: None,
         title: layout.title,
         source: meta.source,
         author: meta.author,
         editor: meta.editor,
+        published_at: meta.published.as_deref().and_then(parse_published),
         published: meta.published,
+        priority: meta.priority,
         extra: meta.extra,
         language,
         paragraphs,

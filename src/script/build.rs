@@ -186,11 +186,7 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             byline: article.byline.as_ref().map(|b| b.name.clone()),
             language: lang,
             origin: article.origin.clone(),
-            priority: article
-                .extra
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("priority") || k == "优先级")
-                .and_then(|(_, v)| v.trim().parse().ok()),
+            priority: article.priority,
         });
     }
 
@@ -388,6 +384,11 @@ mod tests {
     fn article(lang: &str, paragraphs: &[&str]) -> Article {
         Article {
             origin: "a.txt".into(),
+            item: None,
+            id: None,
+            url: None,
+            published_at: None,
+            priority: None,
             title: "标题".into(),
             source: Some("中国网".into()),
             author: None,
