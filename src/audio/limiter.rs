@@ -83,6 +83,9 @@ pub struct Limiter {
     partial: Vec<f32>,
     step: u64,
     min_gain: f64,
+    /// Off in tests, to check the fast path against the frame-by-frame one.
+    #[cfg(test)]
+    fast_path: bool,
 }
 
 impl Limiter {
@@ -145,6 +148,8 @@ impl Limiter {
             partial: Vec::new(),
             step: 0,
             min_gain: 1.0,
+            #[cfg(test)]
+            fast_path: true,
         }
     }
 
@@ -184,10 +189,74 @@ impl Limiter {
         }
         let whole = rest.len() - rest.len() % self.channels;
         out.reserve(whole);
-        for frame in rest[..whole].chunks_exact(self.channels) {
+        let mut frames = &rest[..whole];
+        while !frames.is_empty() {
+            // Most of a programme is well under the ceiling: while nothing is being
+            // limited, a run of quiet frames only passes through the delay line.
+            if self.is_idle() {
+                let quiet = frames
+                    .chunks_exact(self.channels)
+                    .take_while(|f| {
+                        f.iter()
+                            .all(|&s| f64::from(finite(s)).abs() <= self.quiet_below)
+                    })
+                    .count();
+                if quiet > 0 {
+                    let (run, later) = frames.split_at(quiet * self.channels);
+                    self.pass_quiet(run, out);
+                    frames = later;
+                    continue;
+                }
+            }
+            let (frame, later) = frames.split_at(self.channels);
             self.push_frame(frame, out);
+            frames = later;
         }
         self.partial.extend_from_slice(&rest[whole..]);
+    }
+
+    /// Nothing held, releasing or ramping, and no loud sample in the interpolator:
+    /// a quiet frame now would come out at exactly unity gain.
+    fn is_idle(&self) -> bool {
+        #[cfg(test)]
+        if !self.fast_path {
+            return false;
+        }
+        self.hot == 0 && self.hold.is_empty() && self.release == 1.0 && self.ramp_nonzero == 0
+    }
+
+    /// What `push_frame` does for frames that are all at or under `quiet_below`
+    /// while idle (unity gain, no interpolation), for a whole run at once.
+    fn pass_quiet(&mut self, run: &[f32], out: &mut Vec<f32>) {
+        let ch = self.channels;
+        for frame in run.chunks_exact(ch) {
+            let at = self.delay_at * ch;
+            let slot = &mut self.delayed[at..at + ch];
+            if self.delay_filled == self.delay {
+                out.extend_from_slice(slot);
+            } else {
+                self.delay_filled += 1;
+            }
+            for (d, &s) in slot.iter_mut().zip(frame) {
+                *d = finite(s);
+            }
+            self.delay_at += 1;
+            if self.delay_at == self.delay {
+                self.delay_at = 0;
+            }
+        }
+        // The interpolator's history: the newest frames, newest first.
+        let frames = run.len() / ch;
+        for (c, history) in self.history.iter_mut().enumerate() {
+            let keep = PHASE_TAPS.saturating_sub(frames);
+            history.copy_within(..keep, PHASE_TAPS - keep);
+            for (k, slot) in history.iter_mut().take(PHASE_TAPS - keep).enumerate() {
+                *slot = f64::from(finite(run[(frames - 1 - k) * ch + c]));
+            }
+        }
+        self.step += frames as u64;
+        // In `smooth`, unity with an empty ring leaves the sum at exactly zero.
+        self.ramp_sum = 0.0;
     }
 
     /// Emits the frames still held back by the lookahead and resets the limiter for a
@@ -469,6 +538,24 @@ mod tests {
         let mut limiter = Limiter::new(MONO, -1.0);
         assert_eq!(run(&mut limiter, &[0.9, -0.9, 0.9], 2).len(), 3);
         assert!(run(&mut limiter, &[], 1).is_empty());
+    }
+
+    #[test]
+    fn the_quiet_fast_path_is_sample_identical_to_frame_by_frame() {
+        // Speech-like bursts: quiet stretches, and peaks far over the ceiling.
+        for spec in [MONO, STEREO] {
+            let mut input = sine(spec, 220.0, 0.7, 0.05);
+            input.extend(sine(spec, 997.0, 0.4, 1.6));
+            input.extend(vec![0.0; 4_000 * usize::from(spec.channels)]);
+            input.extend(sine(spec, 330.0, 0.5, 0.3));
+            input.extend(sine(spec, 660.0, 0.3, 1.2));
+            let mut fast = Limiter::new(spec, -1.0);
+            let mut slow = Limiter::new(spec, -1.0);
+            slow.fast_path = false;
+            for chunk in [5usize, 999, input.len()] {
+                assert_eq!(run(&mut fast, &input, chunk), run(&mut slow, &input, chunk));
+            }
+        }
     }
 
     #[test]

@@ -130,6 +130,11 @@ pub struct Meter {
     hops: u64,
     partial: Vec<f32>,
     scratch: Vec<f32>,
+    /// Mean-square energy of each of the last 30 100-ms blocks, oldest first:
+    /// momentary loudness is the mean of the last 4, short-term of all 30
+    /// (BS.1770 windows of equal blocks), so neither window is summed again at
+    /// every hop.
+    blocks: std::collections::VecDeque<f64>,
     max_momentary: f64,
     max_short_term: f64,
 }
@@ -154,6 +159,7 @@ impl Meter {
             hops: 0,
             partial: Vec::new(),
             scratch: Vec::new(),
+            blocks: std::collections::VecDeque::with_capacity(31),
             max_momentary: f64::NEG_INFINITY,
             max_short_term: f64::NEG_INFINITY,
         }
@@ -205,15 +211,30 @@ impl Meter {
             if self.frames_in_hop == self.hop {
                 self.frames_in_hop = 0;
                 self.hops += 1;
-                if self.hops >= 4 {
-                    if let Ok(m) = inner.loudness_momentary() {
-                        self.max_momentary = self.max_momentary.max(m);
+                let block = inner.loudness_window(100).unwrap_or(f64::NEG_INFINITY);
+                let energy = if block.is_finite() {
+                    10f64.powf((block + 0.691) / 10.0)
+                } else {
+                    0.0
+                };
+                if self.blocks.len() == 30 {
+                    self.blocks.pop_front();
+                }
+                self.blocks.push_back(energy);
+                let loudness = |e: f64| {
+                    if e > 0.0 {
+                        -0.691 + 10.0 * e.log10()
+                    } else {
+                        f64::NEG_INFINITY
                     }
+                };
+                if self.hops >= 4 {
+                    let m: f64 = self.blocks.iter().rev().take(4).sum::<f64>() / 4.0;
+                    self.max_momentary = self.max_momentary.max(loudness(m));
                 }
                 if self.hops >= 30 {
-                    if let Ok(s) = inner.loudness_shortterm() {
-                        self.max_short_term = self.max_short_term.max(s);
-                    }
+                    let s: f64 = self.blocks.iter().sum::<f64>() / 30.0;
+                    self.max_short_term = self.max_short_term.max(loudness(s));
                 }
             }
         }
@@ -457,6 +478,63 @@ mod tests {
         assert_eq!(l, Loudness::SILENCE);
         let nan = measure(&Clip::new(SPEC, vec![f32::NAN; 48_000]));
         assert_eq!(nan, Loudness::SILENCE);
+    }
+
+    #[test]
+    fn momentary_and_short_term_maxima_match_the_meters_own_windows() {
+        // Reference: ask ebur128 for both windows at every 100 ms, as the meter once did.
+        for spec in [
+            AudioSpec {
+                sample_rate: 48_000,
+                channels: 1,
+            },
+            AudioSpec {
+                sample_rate: 44_100,
+                channels: 2,
+            },
+        ] {
+            let frames = spec.sample_rate as usize * 9;
+            let ch = usize::from(spec.channels);
+            let samples: Vec<f32> = (0..frames * ch)
+                .map(|i| {
+                    let t = (i / ch) as f64 / f64::from(spec.sample_rate);
+                    let swell = 0.05 + 0.9 * (0.5 + 0.5 * (t * 1.7).sin()).powi(3);
+                    ((2.0 * PI * 440.0 * t).sin() * swell) as f32
+                })
+                .collect();
+            let mut reference = EbuR128::new(
+                u32::from(spec.channels),
+                spec.sample_rate,
+                Mode::I | Mode::LRA | Mode::TRUE_PEAK,
+            )
+            .unwrap();
+            let hop = (spec.sample_rate as usize + 5) / 10;
+            let (mut m, mut st) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+            for (k, block) in samples.chunks(hop * ch).enumerate() {
+                reference.add_frames_f32(block).unwrap();
+                if block.len() == hop * ch && k >= 3 {
+                    m = m.max(reference.loudness_momentary().unwrap());
+                }
+                if block.len() == hop * ch && k >= 29 {
+                    st = st.max(reference.loudness_shortterm().unwrap());
+                }
+            }
+            let mut meter = Meter::new(spec);
+            for chunk in samples.chunks(1237) {
+                meter.add(chunk);
+            }
+            let l = meter.finish();
+            assert!(
+                (l.max_momentary_lufs - m).abs() < 1e-6,
+                "{} vs {m}",
+                l.max_momentary_lufs
+            );
+            assert!(
+                (l.max_short_term_lufs - st).abs() < 1e-6,
+                "{} vs {st}",
+                l.max_short_term_lufs
+            );
+        }
     }
 
     #[test]
