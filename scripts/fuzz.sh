@@ -51,17 +51,19 @@ for target in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
     log="fuzz/artifacts/$target/last-run.log"
     before=$(find "fuzz/artifacts/$target" -type f ! -name '*.log' | wc -l)
+    started=$SECONDS
     set +e
     cargo fuzz run --sanitizer "$sanitizer" "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
         -max_len="$(max_len "$target")" -print_final_stats=1 >"$log" 2>&1
     rc=$?
     set -e
+    elapsed=$((SECONDS - started))
     after=$(find "fuzz/artifacts/$target" -type f ! -name '*.log' | wc -l)
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
     cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n1)
     found=$((after - before))
-    line="$target: ${runs:-?} runs in ${seconds}s, ${cov:-no coverage line}, new findings: $found"
+    line="$target: ${runs:-?} runs in ${elapsed}s, ${cov:-no coverage line}, new findings: $found"
     if [ $rc -ne 0 ] || [ $found -gt 0 ]; then
         status=1
         line="$line (exit $rc; see $log)"

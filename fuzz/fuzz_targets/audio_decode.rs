@@ -64,6 +64,9 @@ fn check(clip: &Clip) {
     assert!(samples.iter().all(|s| s.is_finite()), "non-finite sample");
 }
 
+/// Clip::new holds finite samples to this (+36 dBFS) and silences the rest.
+const CLIP_MAX: f32 = 64.0;
+
 /// The samples `hound` reads from `data`, scaled as the decoder scales them, if `hound`
 /// reads it fully and the format is one both handle the same way.
 fn hound_samples(data: &[u8]) -> Option<(u32, u16, Vec<f32>)> {
@@ -85,11 +88,27 @@ fn hound_samples(data: &[u8]) -> Option<(u32, u16, Vec<f32>)> {
             .ok()?,
         hound::SampleFormat::Float => reader
             .into_samples::<f32>()
-            .map(|s| s.map(|v| if v.is_finite() { v } else { 0.0 }))
+            .map(|s| {
+                s.map(|v| {
+                    if v.is_finite() {
+                        v.clamp(-CLIP_MAX, CLIP_MAX)
+                    } else {
+                        0.0
+                    }
+                })
+            })
             .collect::<Result<_, _>>()
             .ok()?,
     };
     Some((spec.sample_rate, spec.channels, samples))
+}
+
+/// Whether another RIFF/RF64 WAVE header follows the first file's.
+fn has_glued_file(data: &[u8]) -> bool {
+    data.get(12..).is_some_and(|rest| {
+        rest.windows(12)
+            .any(|w| matches!(&w[..4], b"RIFF" | b"RF64") && &w[8..] == b"WAVE")
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -104,7 +123,13 @@ fuzz_target!(|data: &[u8]| {
     if let Some((rate, channels, expected)) = hound_samples(data) {
         let plausible = SAMPLE_RATE_RANGE.contains(&rate) && (1..=MAX_CHANNELS).contains(&channels);
         if plausible && !expected.is_empty() {
-            let clip = decoded.expect("hound reads this WAV, the decoder refused it");
+            // A later glued file the decoder cannot read fails the whole response, on
+            // purpose (part of the speech would be missing); hound reads only the first.
+            let clip = match decoded {
+                Ok(clip) => clip,
+                Err(_) if has_glued_file(data) => return,
+                Err(e) => panic!("hound reads this WAV, the decoder refused it: {e:?}"),
+            };
             assert_eq!(
                 (clip.spec().sample_rate, clip.spec().channels),
                 (rate, channels)
