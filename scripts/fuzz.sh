@@ -51,16 +51,21 @@ for target in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
     log="fuzz/artifacts/$target/last-run.log"
     before=$(find "fuzz/artifacts/$target" -type f ! -name '*.log' | wc -l)
-    started=$SECONDS
     set +e
     cargo fuzz run --sanitizer "$sanitizer" "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
         -max_len="$(max_len "$target")" -print_final_stats=1 >"$log" 2>&1
     rc=$?
     set -e
-    elapsed=$((SECONDS - started))
-    after=$(find "fuzz/artifacts/$target" -type f ! -name '*.log' | wc -l)
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+    # libFuzzer says how long it ran when it finishes; after a crash, estimate it.
+    elapsed=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n1)
+    if [ -z "$elapsed" ]; then
+        rate=$(grep -Eo 'exec/s: [0-9]+' "$log" | tail -n1 | grep -Eo '[0-9]+' || true)
+        elapsed="~$(( ${runs:-0} / ${rate:-1} ))"
+        [ "${rate:-0}" -gt 0 ] || elapsed="~0"
+    fi
+    after=$(find "fuzz/artifacts/$target" -type f ! -name '*.log' | wc -l)
     cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n1)
     found=$((after - before))
     line="$target: ${runs:-?} runs in ${elapsed}s, ${cov:-no coverage line}, new findings: $found"
