@@ -8,7 +8,8 @@
 # from the committed seeds in fuzz/seeds/<target>/ and the working corpus in
 # fuzz/corpus/<target>/ (git-ignored, kept between runs). Prints one summary
 # line per target and exits non-zero if any target found a crash, a timeout or
-# an out-of-memory input; those inputs are in fuzz/artifacts/<target>/.
+# an out-of-memory input; those inputs are in fuzz/artifacts/<target>/, and each
+# summary line is also appended to fuzz/artifacts/history.log.
 #
 # cargo-fuzz needs nightly-only compiler flags; RUSTC_BOOTSTRAP=1 lets the
 # stable toolchain accept them. Targets are built optimised with debug assertions
@@ -76,6 +77,8 @@ for target in "${targets[@]}"; do
     fi
     summaries+=("$line")
     echo "$line"
+    # A running record, to add up how long each target has been fuzzed.
+    echo "$(date -u +%FT%TZ) $line" >>fuzz/artifacts/history.log
 done
 
 echo "--- summary"
