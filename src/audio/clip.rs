@@ -5,6 +5,11 @@ use std::time::Duration;
 
 use crate::audio::{convert, AudioSpec, Frames};
 
+/// The largest sample magnitude a clip holds: +36 dBFS, far past any real audio (float
+/// files may go a little over full scale, and levelling can bring that back), yet small
+/// enough that no sum over a clip overflows.
+const MAX_SAMPLE: f32 = 64.0;
+
 /// Interleaved `f32` samples, nominally in -1.0..=1.0, with the format they are in.
 ///
 /// The buffer always holds whole frames.
@@ -26,9 +31,15 @@ impl Clip {
         };
         samples.truncate(whole);
         // NaN or infinity from a broken float WAV would poison resampling,
-        // loudness and limiting downstream: such samples become silence.
-        for s in samples.iter_mut().filter(|s| !s.is_finite()) {
-            *s = 0.0;
+        // loudness and limiting downstream: such samples become silence. Finite
+        // values near f32::MAX do the same once a resampler's FFT sums them, so
+        // they are held to MAX_SAMPLE.
+        for s in samples.iter_mut() {
+            *s = if s.is_finite() {
+                s.clamp(-MAX_SAMPLE, MAX_SAMPLE)
+            } else {
+                0.0
+            };
         }
         Clip { spec, samples }
     }

@@ -762,6 +762,21 @@ mod tests {
     }
 
     #[test]
+    fn huge_float_samples_survive_conversion() {
+        // Found by fuzzing (audio_decode): 16-bit 60096 Hz glued to 32-bit float 16 kHz
+        // holding -2.6e38. Converting that to 60096 Hz overflowed in rubato's FFT, which
+        // then panicked on the NaN.
+        let bytes =
+            b"RIFF\xff\x51\0\0WAVEfmt \x10\0\0\0\x01\0\x01\0\xc0\xea\0\0\x80\x3e\0\0\x02\0\x10\0\
+            data\x80\0\xff\0\xc0\x7f\
+            RIFF\xac\0\0\0WAVEfmt \x10\0\0\0\x03\0\x01\0\x80\x3e\0\0\x8c\xc2\0\0\x04\0\x20\0\
+            data\x88\x0f\x38\x52\x2a\x8f\x17\xff\xfe\xff\x40\xff\xf6\x08";
+        let clip = decode(bytes).unwrap();
+        assert_eq!(clip.spec(), spec(60_096, 1));
+        assert!(clip.samples().iter().all(|s| s.is_finite()));
+    }
+
+    #[test]
     fn a_glued_file_cut_off_in_its_header_is_dropped() {
         let mut bytes = mono16(24_000, &[16_384, 16_384]);
         bytes.extend_from_slice(&mono16(24_000, &[0; 4])[..20]);

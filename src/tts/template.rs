@@ -254,8 +254,10 @@ pub fn escape_xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newline are not allowed in XML 1.0.
+            // Control characters other than tab and line ends, and the two noncharacters
+            // U+FFFE and U+FFFF, are not allowed in XML 1.0: a service would refuse the SSML.
             c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => out.push(' '),
+            '\u{FFFE}' | '\u{FFFF}' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -348,5 +350,15 @@ mod tests {
     fn xml_escape_covers_markup() {
         assert_eq!(escape_xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
         assert_eq!(escape_xml("]]>"), "]]&gt;");
+    }
+
+    #[test]
+    fn xml_escape_drops_characters_xml_forbids() {
+        // Found with the template fuzz target's XML read-back: U+FFFF went through
+        // as is, and no XML parser accepts the result.
+        let escaped = escape_xml("a\u{ffff}b\u{fffe}c\u{1b}d\te\u{fffd}");
+        assert_eq!(escaped, "a b c d\te\u{fffd}");
+        let doc = format!("<speak>{escaped}</speak>");
+        assert!(roxmltree::Document::parse(&doc).is_ok());
     }
 }
