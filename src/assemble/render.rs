@@ -233,9 +233,14 @@ pub fn render(
         .filter_map(|(a, _)| programme.article_span(*a).map(|s| (*a, s)))
         .collect();
 
-    // Pass 1: measure the programme and each article.
-    let mut whole = Meter::new(spec);
-    let mut parts: Vec<Meter> = article_spans.iter().map(|_| Meter::new(spec)).collect();
+    // Pass 1: measure the programme and each article. Only the integrated
+    // loudness decides the gain; the range and true peak of the input are read
+    // off pass 2 (a gain changes neither but by itself).
+    let mut whole = Meter::integrated(spec);
+    let mut parts: Vec<Meter> = article_spans
+        .iter()
+        .map(|_| Meter::integrated(spec))
+        .collect();
     walk(spool, programme, cancel, &mut |start, chunk| {
         whole.add(chunk);
         for ((_, span), meter) in article_spans.iter().zip(&mut parts) {
@@ -246,38 +251,50 @@ pub fn render(
         Ok(())
     })?;
     let measured = whole.finish();
-    let mut main = Chain::new(spec, target, measured, outputs.programme);
-    let mut chains: Vec<(Span, Chain<'_>)> = Vec::new();
     let mut sinks_by_article = outputs.articles;
+    let mut article_chains: Vec<(usize, Span, Meter, Vec<&mut dyn Sink>)> = Vec::new();
     for ((a, span), meter) in article_spans.iter().zip(parts) {
-        let Some(pos) = sinks_by_article.iter().position(|(x, _)| x == a) else {
-            continue;
-        };
-        let (_, sink) = sinks_by_article.swap_remove(pos);
-        chains.push((*span, Chain::new(spec, target, meter.finish(), vec![sink])));
+        if let Some(pos) = sinks_by_article.iter().position(|(x, _)| x == a) {
+            let (_, sink) = sinks_by_article.swap_remove(pos);
+            article_chains.push((*a, *span, meter, vec![sink]));
+        }
     }
 
-    // Pass 2: gain, limit, write.
-    walk(spool, programme, cancel, &mut |start, chunk| {
-        main.process(chunk)?;
-        for (span, chain) in &mut chains {
-            if let Some(piece) = within(chunk, start, *span, spec.channels) {
-                chain.process(piece)?;
+    // Pass 2: gain, limit, write; the programme's output meter (the costliest
+    // part) runs on two threads beside this one.
+    std::thread::scope(|scope| {
+        let mut main = Chain::new(spec, target, measured, outputs.programme, Some(scope));
+        let mut chains: Vec<(usize, Span, Chain<'_, '_>)> = article_chains
+            .into_iter()
+            .map(|(a, span, meter, sinks)| {
+                (
+                    a,
+                    span,
+                    Chain::new(spec, target, meter.finish(), sinks, None),
+                )
+            })
+            .collect();
+        walk(spool, programme, cancel, &mut |start, chunk| {
+            main.process(chunk)?;
+            for (_, span, chain) in &mut chains {
+                if let Some(piece) = within(chunk, start, *span, spec.channels) {
+                    chain.process(piece)?;
+                }
             }
+            Ok(())
+        })?;
+        let programme_levels = main.finish()?;
+        let mut articles = Vec::new();
+        for (a, _, chain) in chains {
+            articles.push((a, chain.finish()?));
         }
-        Ok(())
-    })?;
-    let programme_levels = main.finish()?;
-    let mut articles = Vec::new();
-    for ((a, _), (_, chain)) in article_spans.iter().zip(chains) {
-        articles.push((*a, chain.finish()?));
-    }
-    Ok(Rendered {
-        spec,
-        frames: programme.frames,
-        timeline: programme.timeline.clone(),
-        programme: programme_levels,
-        articles,
+        Ok(Rendered {
+            spec,
+            frames: programme.frames,
+            timeline: programme.timeline.clone(),
+            programme: programme_levels,
+            articles,
+        })
     })
 }
 
@@ -294,35 +311,111 @@ fn within(chunk: &[f32], start: Frames, span: Span, channels: u16) -> Option<&[f
     chunk.get(a as usize..b as usize)
 }
 
+/// Samples handed to a meter thread at a time: small enough that the queue
+/// holds little audio, large enough that sending costs nothing.
+const METER_PIECE: usize = 32 * 1024;
+
+/// Where a chain's output is measured: here, or on threads of their own.
+enum Metering<'scope> {
+    Inline(Meter),
+    Threads {
+        loudness: MeterThread<'scope>,
+        peak: MeterThread<'scope>,
+    },
+}
+
+/// A meter on a thread, fed through a short queue.
+struct MeterThread<'scope> {
+    feed: std::sync::mpsc::SyncSender<std::sync::Arc<[f32]>>,
+    done: std::thread::ScopedJoinHandle<'scope, Loudness>,
+}
+
+impl<'scope> MeterThread<'scope> {
+    fn spawn<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        mut meter: Meter,
+    ) -> MeterThread<'scope> {
+        let (feed, pieces) = std::sync::mpsc::sync_channel::<std::sync::Arc<[f32]>>(8);
+        let done = scope.spawn(move || {
+            for piece in pieces {
+                meter.add(&piece);
+            }
+            meter.finish()
+        });
+        MeterThread { feed, done }
+    }
+}
+
+impl Metering<'_> {
+    fn add(&mut self, samples: &[f32]) {
+        match self {
+            Metering::Inline(m) => m.add(samples),
+            Metering::Threads { loudness, peak } => {
+                for piece in samples.chunks(METER_PIECE) {
+                    let shared: std::sync::Arc<[f32]> = piece.into();
+                    // A meter thread only stops when it panics; its result says so.
+                    let _ = loudness.feed.send(std::sync::Arc::clone(&shared));
+                    let _ = peak.feed.send(shared);
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Loudness, RenderError> {
+        match self {
+            Metering::Inline(m) => Ok(m.finish()),
+            Metering::Threads { loudness, peak } => {
+                drop((loudness.feed, peak.feed));
+                let join = |h: std::thread::ScopedJoinHandle<'_, Loudness>| {
+                    h.join()
+                        .map_err(|_| RenderError::Invariant("a meter thread panicked".into()))
+                };
+                Ok(Loudness::merge(join(loudness.done)?, join(peak.done)?))
+            }
+        }
+    }
+}
+
 /// Gain, limiter, meter and sinks for one output.
-struct Chain<'a> {
+struct Chain<'a, 'scope> {
     gain: f32,
     gain_db: f64,
     measured: Loudness,
     limiter: Option<Limiter>,
-    meter: Meter,
+    meter: Metering<'scope>,
     scaled: Vec<f32>,
     limited: Vec<f32>,
     sinks: Vec<&'a mut dyn Sink>,
 }
 
-impl<'a> Chain<'a> {
-    fn new(
+impl<'a, 'scope> Chain<'a, 'scope> {
+    fn new<'env>(
         spec: AudioSpec,
         target: Option<&LoudnessTarget>,
         measured: Loudness,
         sinks: Vec<&'a mut dyn Sink>,
-    ) -> Chain<'a> {
+        threads: Option<&'scope std::thread::Scope<'scope, 'env>>,
+    ) -> Chain<'a, 'scope> {
         let gain_db = match (target, measured.integrated()) {
             (Some(t), Some(now)) => t.integrated_lufs - now,
             _ => 0.0,
+        };
+        let meter = match threads {
+            Some(scope) => {
+                let (loudness, peak) = Meter::split(spec);
+                Metering::Threads {
+                    loudness: MeterThread::spawn(scope, loudness),
+                    peak: MeterThread::spawn(scope, peak),
+                }
+            }
+            None => Metering::Inline(Meter::new(spec)),
         };
         Chain {
             gain: 10f32.powf(gain_db as f32 / 20.0),
             gain_db,
             measured,
             limiter: target.map(|t| Limiter::new(spec, t.true_peak_dbtp)),
-            meter: Meter::new(spec),
+            meter,
             scaled: Vec::new(),
             limited: Vec::new(),
             sinks,
@@ -356,12 +449,24 @@ impl<'a> Chain<'a> {
                 sink.write(&self.limited).map_err(RenderError::Sink)?;
             }
         }
-        let loudness = self.meter.finish();
+        let loudness = self.meter.finish()?;
         for sink in &mut self.sinks {
             sink.finish(&loudness).map_err(RenderError::Sink)?;
         }
+        // What came in: the output, unscaled, unless the limiter changed it;
+        // then the peak the limiter found at its input.
+        let scaled_in_peak = self
+            .limiter
+            .as_ref()
+            .and_then(Limiter::input_true_peak_db)
+            .unwrap_or(loudness.true_peak_dbtp);
+        let measured = Loudness {
+            range_lu: loudness.range_lu,
+            true_peak_dbtp: scaled_in_peak - self.gain_db,
+            ..self.measured
+        };
         Ok(Levels {
-            measured: self.measured,
+            measured,
             loudness,
             gain_db: self.gain_db,
         })
@@ -677,6 +782,33 @@ mod tests {
             assert!(levels.loudness.true_peak().unwrap() <= -1.0 + 1e-6);
         }
         assert_eq!(first.finished, Some(r.articles[0].1.loudness));
+        // What came in, as a full meter over the unnormalized programme reads it.
+        let mut raw = Collect::default();
+        let plain = render(
+            &mut spool,
+            &programme,
+            None,
+            &Cancel::never(),
+            Outputs {
+                programme: vec![&mut raw],
+                articles: vec![],
+            },
+        )
+        .unwrap();
+        let mut full = Meter::new(spec);
+        full.add(&raw.samples);
+        let full = full.finish();
+        for got in [r.programme.measured, plain.programme.measured] {
+            assert!((got.integrated_lufs - full.integrated_lufs).abs() < 1e-9);
+            assert!(
+                (got.true_peak_dbtp - full.true_peak_dbtp).abs() < 0.05,
+                "{got} vs {full}"
+            );
+            assert!(
+                (got.range_lu - full.range_lu).abs() < 0.1,
+                "{got} vs {full}"
+            );
+        }
     }
 
     #[test]

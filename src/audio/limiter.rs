@@ -83,6 +83,10 @@ pub struct Limiter {
     partial: Vec<f32>,
     step: u64,
     min_gain: f64,
+    /// The largest true peak estimated at the input: every frame that could
+    /// need limiting is estimated, so once anything was limited this is the
+    /// input's true peak.
+    max_peak: f64,
     /// Off in tests, to check the fast path against the frame-by-frame one.
     #[cfg(test)]
     fast_path: bool,
@@ -148,6 +152,7 @@ impl Limiter {
             partial: Vec::new(),
             step: 0,
             min_gain: 1.0,
+            max_peak: 0.0,
             #[cfg(test)]
             fast_path: true,
         }
@@ -165,6 +170,13 @@ impl Limiter {
     /// The deepest gain reduction applied so far, in dB (0 when nothing was limited).
     pub fn max_reduction_db(&self) -> f64 {
         -gain_to_db(self.min_gain)
+    }
+
+    /// The input's largest true peak so far (dBTP), when something was limited
+    /// (and so every candidate peak was estimated); `None` otherwise, when the
+    /// output is the input scaled and its own true peak says it.
+    pub fn input_true_peak_db(&self) -> Option<f64> {
+        (self.min_gain < 1.0).then(|| gain_to_db(self.max_peak))
     }
 
     /// Limits interleaved `input`, appending to `out` every frame whose gain is known;
@@ -229,22 +241,31 @@ impl Limiter {
     /// while idle (unity gain, no interpolation), for a whole run at once.
     fn pass_quiet(&mut self, run: &[f32], out: &mut Vec<f32>) {
         let ch = self.channels;
-        for frame in run.chunks_exact(ch) {
+        let mut rest = run;
+        // Until the delay line is full nothing comes out: frame by frame.
+        while self.delay_filled < self.delay && !rest.is_empty() {
             let at = self.delay_at * ch;
-            let slot = &mut self.delayed[at..at + ch];
-            if self.delay_filled == self.delay {
-                out.extend_from_slice(slot);
-            } else {
-                self.delay_filled += 1;
-            }
-            for (d, &s) in slot.iter_mut().zip(frame) {
+            for (d, &s) in self.delayed[at..at + ch].iter_mut().zip(&rest[..ch]) {
                 *d = finite(s);
             }
-            self.delay_at += 1;
-            if self.delay_at == self.delay {
-                self.delay_at = 0;
-            }
+            self.delay_filled += 1;
+            self.delay_at = (self.delay_at + 1) % self.delay;
+            rest = &rest[ch..];
         }
+        // Then each sample out is the ring's oldest, replaced by one coming in:
+        // whole stretches of the ring at a time.
+        let ring = self.delay * ch;
+        let mut pos = self.delay_at * ch;
+        while !rest.is_empty() {
+            let take = rest.len().min(ring - pos);
+            out.extend_from_slice(&self.delayed[pos..pos + take]);
+            for (d, &s) in self.delayed[pos..pos + take].iter_mut().zip(&rest[..take]) {
+                *d = finite(s);
+            }
+            rest = &rest[take..];
+            pos = (pos + take) % ring;
+        }
+        self.delay_at = pos / ch;
         // The interpolator's history: the newest frames, newest first.
         let frames = run.len() / ch;
         for (c, history) in self.history.iter_mut().enumerate() {
@@ -295,6 +316,7 @@ impl Limiter {
     /// Runs one frame through; returns whether a delayed frame came out.
     fn push_frame(&mut self, frame: &[f32], out: &mut Vec<f32>) -> bool {
         let peak = self.true_peak_estimate(frame);
+        self.max_peak = self.max_peak.max(peak);
         let needed = if peak > self.ceiling {
             self.ceiling / peak
         } else {

@@ -43,6 +43,15 @@ pub struct Loudness {
 }
 
 impl Loudness {
+    /// The loudness figures of `loudness` with the true peak of `peak`: the
+    /// two halves of [`Meter::split`].
+    pub fn merge(loudness: Loudness, peak: Loudness) -> Loudness {
+        Loudness {
+            true_peak_dbtp: peak.true_peak_dbtp,
+            ..loudness
+        }
+    }
+
     /// The figures of silence (or of no audio at all).
     pub const SILENCE: Loudness = Loudness {
         integrated_lufs: f64::NEG_INFINITY,
@@ -137,16 +146,35 @@ pub struct Meter {
     blocks: std::collections::VecDeque<f64>,
     max_momentary: f64,
     max_short_term: f64,
+    /// Whether the momentary and short-term maxima are sampled.
+    maxima: bool,
 }
 
 impl Meter {
+    /// Every figure: integrated, range, true peak, momentary and short-term maxima.
     pub fn new(spec: AudioSpec) -> Meter {
-        let inner = EbuR128::new(
-            u32::from(spec.channels),
-            spec.sample_rate,
-            Mode::I | Mode::LRA | Mode::TRUE_PEAK,
+        Meter::with_mode(spec, Mode::I | Mode::LRA | Mode::TRUE_PEAK, true)
+    }
+
+    /// Integrated loudness only: no range (0), no true peak and no maxima
+    /// (`NEG_INFINITY`), at a fraction of the cost, for a measurement whose gain
+    /// is all that is needed.
+    pub fn integrated(spec: AudioSpec) -> Meter {
+        Meter::with_mode(spec, Mode::I, false)
+    }
+
+    /// The figures of [`Meter::new`] from two meters that can run on two
+    /// threads: loudness (integrated, range, maxima) and true peak. Join their
+    /// results with [`Loudness::merge`].
+    pub fn split(spec: AudioSpec) -> (Meter, Meter) {
+        (
+            Meter::with_mode(spec, Mode::I | Mode::LRA, true),
+            Meter::with_mode(spec, Mode::TRUE_PEAK, false),
         )
-        .ok();
+    }
+
+    fn with_mode(spec: AudioSpec, mode: Mode, maxima: bool) -> Meter {
+        let inner = EbuR128::new(u32::from(spec.channels), spec.sample_rate, mode).ok();
         Meter {
             channels: if inner.is_some() {
                 usize::from(spec.channels)
@@ -162,6 +190,7 @@ impl Meter {
             blocks: std::collections::VecDeque::with_capacity(31),
             max_momentary: f64::NEG_INFINITY,
             max_short_term: f64::NEG_INFINITY,
+            maxima,
         }
     }
 
@@ -192,6 +221,15 @@ impl Meter {
     /// short-term loudness for their maxima.
     fn add_frames(&mut self, mut frames: &[f32]) {
         let channels = self.channels;
+        if !self.maxima {
+            self.scratch.clear();
+            self.scratch
+                .extend(frames.iter().map(|&s| if s.is_finite() { s } else { 0.0 }));
+            if let Some(inner) = self.inner.as_mut() {
+                let _ = inner.add_frames_f32(&self.scratch);
+            }
+            return;
+        }
         while !frames.is_empty() {
             let take = (self.hop - self.frames_in_hop).min(frames.len() / channels);
             if take == 0 {
@@ -319,16 +357,31 @@ pub fn level_clip(clip: &mut Clip, target_lufs: f64) -> ClipLevel {
         // Long enough for gating blocks, and none above the gate: silence.
         return untouched(gated);
     };
-    if !target_lufs.is_finite() || !measured.is_finite() || measured < ABSOLUTE_GATE_LUFS {
+    let gain_db = level_measured(clip, measured, target_lufs);
+    if gain_db == 0.0
+        && (!target_lufs.is_finite() || !measured.is_finite() || measured < ABSOLUTE_GATE_LUFS)
+    {
         return untouched(measured);
     }
-    let gain_db = (target_lufs - measured).clamp(-MAX_CLIP_GAIN_DB, MAX_CLIP_GAIN_DB);
-    apply_gain(clip.samples_mut(), gain_db);
     ClipLevel {
         measured_lufs: measured,
         gain_db,
         method,
     }
+}
+
+/// Brings a clip whose loudness was already measured (`measured_lufs`, as
+/// [`speech_loudness`] gives it) to `target_lufs`, within ±[`MAX_CLIP_GAIN_DB`];
+/// silence and a target that is not a number leave it as it is. Returns the
+/// gain applied (dB).
+pub fn level_measured(clip: &mut Clip, measured_lufs: f64, target_lufs: f64) -> f64 {
+    if !target_lufs.is_finite() || !measured_lufs.is_finite() || measured_lufs < ABSOLUTE_GATE_LUFS
+    {
+        return 0.0;
+    }
+    let gain_db = (target_lufs - measured_lufs).clamp(-MAX_CLIP_GAIN_DB, MAX_CLIP_GAIN_DB);
+    apply_gain(clip.samples_mut(), gain_db);
+    gain_db
 }
 
 /// The loudness of a clip of speech already trimmed of its edge silence:

@@ -29,10 +29,10 @@ pub use limiter::{Limiter, DEFAULT_LOOKAHEAD, DEFAULT_RELEASE};
 #[cfg(test)]
 pub use loudness::measure;
 pub use loudness::{
-    level_clip, speech_loudness, ClipLevel, LevelMethod, Loudness, LoudnessTarget, Meter,
-    MAX_CLIP_GAIN_DB,
+    level_clip, level_measured, speech_loudness, ClipLevel, LevelMethod, Loudness, LoudnessTarget,
+    Meter, MAX_CLIP_GAIN_DB,
 };
 pub use pcm::{decode_pcm, PcmEncoding, PcmFormat};
-pub use prepare::{prepare, PrepareSettings, Prepared};
+pub use prepare::{finish, prepare, trim, PrepareSettings, Prepared};
 pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};
 pub use stream::StreamConverter;

@@ -33,39 +33,34 @@ impl PrepareSettings {
     }
 }
 
-/// A clip ready for the bulletin, with what was measured on the way.
+/// A clip cut to its sound, with what was measured on the way: the part of
+/// preparation that decides whether the clip is speech at all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
+    /// The clip trimmed of its edge silence and any DC offset, still in the
+    /// format the backend sent ([`finish`] brings it to the bulletin's).
     pub clip: Clip,
-    /// Loudness of the trimmed clip before levelling (LUFS; `NEG_INFINITY` when
-    /// nothing was left after trimming). See [`audio::speech_loudness`].
+    /// Loudness of the trimmed clip (LUFS; `NEG_INFINITY` when nothing was left
+    /// after trimming). See [`audio::speech_loudness`].
     pub speech_lufs: f64,
-    /// Peak of the converted clip before trimming (dBFS), for messages about
-    /// clips that turn out to hold nothing.
+    /// Peak of the clip before trimming (dBFS), for messages about clips that
+    /// turn out to hold nothing.
     pub peak_dbfs: f64,
-    /// Duration of the converted clip before trimming.
+    /// Duration of the clip before trimming.
     pub untrimmed: Duration,
-    /// Gain applied by levelling (dB).
-    pub gain_db: f64,
 }
 
-/// Pure and independent per clip, so callers may run it on any thread.
-pub fn prepare(mut clip: Clip, settings: &PrepareSettings) -> Prepared {
-    // Before resampling and trimming: an offset would ring at the clip's edges
-    // and count as sound in the padding.
+/// Trims and measures `clip` in the format it came in: cheap enough to judge
+/// every answer before it is cached, and resampling only what will air.
+pub fn trim(mut clip: Clip, options: &TrimOptions) -> Prepared {
+    let untrimmed = clip.duration();
+    // Before trimming: an offset would otherwise count as sound in the padding.
     remove_dc(&mut clip);
-    let converted = audio::convert(clip, settings.spec);
-    let untrimmed = converted.duration();
-    let peak = converted.peak();
-    let mut trimmed = audio::trim_silence(&converted, &settings.trim);
-    drop(converted);
+    let peak = clip.peak();
+    let mut trimmed = audio::trim_silence(&clip, options);
+    drop(clip);
     remove_dc(&mut trimmed);
     let speech_lufs = audio::speech_loudness(&trimmed);
-    let gain_db = match settings.level_lufs {
-        Some(target) => audio::level_clip(&mut trimmed, target).gain_db,
-        None => 0.0,
-    };
-    audio::fade_edges(&mut trimmed, settings.fade);
     Prepared {
         clip: trimmed,
         speech_lufs,
@@ -75,7 +70,45 @@ pub fn prepare(mut clip: Clip, settings: &PrepareSettings) -> Prepared {
             f64::NEG_INFINITY
         },
         untrimmed,
-        gain_db,
+    }
+}
+
+/// The rest of preparation for a clip [`trim`] judged to be speech: converted
+/// to the bulletin's format, levelled (by the loudness `trim` measured, within
+/// a bounded gain) and faded at its edges.
+pub fn finish(trimmed: Prepared, settings: &PrepareSettings) -> Clip {
+    let mut clip = audio::convert(trimmed.clip, settings.spec);
+    if let Some(target) = settings.level_lufs {
+        audio::level_measured(&mut clip, trimmed.speech_lufs, target);
+    }
+    audio::fade_edges(&mut clip, settings.fade);
+    clip
+}
+
+/// All of preparation in one go: [`trim`] then [`finish`].
+pub fn prepare(clip: Clip, settings: &PrepareSettings) -> (Clip, Prepared) {
+    let trimmed = trim(clip, &settings.trim);
+    let summary = Prepared {
+        clip: Clip::new(trimmed.clip.spec(), Vec::new()),
+        ..trimmed.clone()
+    };
+    (finish(trimmed, settings), summary)
+}
+
+impl PrepareSettings {
+    /// What decides a prepared clip's samples, as text: part of the key of a
+    /// prepared clip in the cache, so a change of format invalidates it.
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "{}Hz {}ch fade {}us trim {}/{}/{}us level {:?}",
+            self.spec.sample_rate,
+            self.spec.channels,
+            self.fade.as_micros(),
+            self.trim.threshold_below_peak_db,
+            self.trim.floor_dbfs,
+            self.trim.keep.as_micros(),
+            self.level_lufs
+        )
     }
 }
 
@@ -131,14 +164,14 @@ mod tests {
             },
             samples,
         );
-        let out = prepare(input, &settings);
-        assert_eq!(out.clip.spec(), settings.spec);
-        let secs = out.clip.duration().as_secs_f64();
+        let (clip, out) = prepare(input, &settings);
+        assert_eq!(clip.spec(), settings.spec);
+        let secs = clip.duration().as_secs_f64();
         assert!((0.49..0.53).contains(&secs), "trimmed to the tone: {secs}s");
         assert!((out.untrimmed.as_secs_f64() - 0.9).abs() < 0.01);
-        assert!(out.clip.samples()[0].abs() < 1e-3, "faded in");
+        assert!(clip.samples()[0].abs() < 1e-3, "faded in");
         assert!(
-            out.clip.samples()[out.clip.samples().len() - 1].abs() < 1e-3,
+            clip.samples()[clip.samples().len() - 1].abs() < 1e-3,
             "faded out"
         );
         assert!((out.peak_dbfs + 6.02).abs() < 0.1, "{}", out.peak_dbfs);
@@ -157,8 +190,8 @@ mod tests {
                     .collect(),
             )
         };
-        let loud = prepare(tone(0.5), &settings).clip;
-        let quiet = prepare(tone(0.125), &settings).clip;
+        let loud = prepare(tone(0.5), &settings).0;
+        let quiet = prepare(tone(0.125), &settings).0;
         let mean: f32 = loud.samples().iter().sum::<f32>() / loud.samples().len() as f32;
         assert!(mean.abs() < 1e-3, "no DC: {mean}");
         let (a, b) = (
@@ -172,7 +205,7 @@ mod tests {
     fn an_offset_alone_leaves_nothing_to_air() {
         // A backend that sends only a DC level: no speech once the offset is gone.
         let dc = Clip::new(OUT, vec![0.3; 48000]);
-        let out = prepare(dc, &PrepareSettings::new(OUT));
+        let out = trim(dc, &TrimOptions::default());
         assert!(out.clip.is_empty(), "{} frames", out.clip.frames().0);
         assert_eq!(out.speech_lufs, f64::NEG_INFINITY);
     }
@@ -189,18 +222,18 @@ mod tests {
         );
         let mut settings = PrepareSettings::new(OUT);
         settings.level_lufs = Some(-23.0);
-        let out = prepare(clip, &settings);
+        let (clip, out) = prepare(clip, &settings);
         assert!(
             (-52.0..-40.0).contains(&out.speech_lufs),
             "{}",
             out.speech_lufs
         );
+        let after = audio::measure(&clip).integrated().unwrap();
+        let lifted = after - out.speech_lufs;
         assert!(
-            out.gain_db <= audio::MAX_CLIP_GAIN_DB + 1e-9,
-            "{}",
-            out.gain_db
+            lifted <= audio::MAX_CLIP_GAIN_DB + 0.5,
+            "lifted {lifted} dB"
         );
-        let after = audio::measure(&out.clip).integrated().unwrap();
         assert!(after < -23.0 - 1.0, "not blown up to the target: {after}");
     }
 }

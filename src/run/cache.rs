@@ -28,9 +28,10 @@ pub fn stats(cache: &ClipCache) -> Result<String, Error> {
         .unwrap_or_else(|| "-".into())
     };
     Ok(format!(
-        "folder  {}\nclips   {}\nsize    {:.1} MiB\noldest  {}\nnewest  {}\n",
+        "folder  {}\nclips   {} (and {} prepared for a bulletin format)\nsize    {:.1} MiB\noldest  {}\nnewest  {}\n",
         cache.dir().display(),
         s.clips,
+        s.prepared,
         s.bytes as f64 / (1024.0 * 1024.0),
         age(s.oldest),
         age(s.newest)

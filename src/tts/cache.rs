@@ -2,9 +2,15 @@
 //! everything that decides its sound (the rendered request minus secrets, the
 //! voice, the speed, the cache format), so an unchanged segment is never
 //! synthesized twice and a killed run resumes where it stopped.
+//!
+//! Two entries per clip: the clip as the backend sent it, trimmed of its edge
+//! silence (`.wav`, 32-bit float), and the clip prepared for a bulletin format
+//! (`.pcm`: resampled, levelled, faded, ready to place), keyed also by that
+//! format. A warm rebuild reads the prepared entry and does no audio work; a
+//! change of format prepares the stored clip again, with no request.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -14,7 +20,12 @@ use sha2::{Digest, Sha256};
 use crate::audio::{self, Clip};
 
 /// Bumped whenever what is stored, or how the key is made, changes.
-const FORMAT_VERSION: u32 = 1;
+/// 2: stored clips are trimmed; prepared entries beside them.
+const FORMAT_VERSION: u32 = 2;
+
+/// The header of a prepared entry: magic, rate, channels, samples.
+const PREPARED_MAGIC: &[u8; 8] = b"BLTNPCM1";
+const PREPARED_HEADER: usize = 8 + 4 + 2 + 2 + 8;
 
 /// What decides a clip's sound. Secrets never enter it: templates render
 /// them by name (`${OPENAI_API_KEY}`), not by value.
@@ -55,7 +66,10 @@ pub struct ClipCache {
 /// What `bulletin cache stats` reports.
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
 pub struct CacheStats {
+    /// Clips as the backends sent them.
     pub clips: u64,
+    /// Clips prepared for a bulletin format.
+    pub prepared: u64,
     pub bytes: u64,
     pub oldest: Option<SystemTime>,
     pub newest: Option<SystemTime>,
@@ -74,6 +88,57 @@ impl ClipCache {
         self.dir.join(&digest[..2]).join(format!("{digest}.wav"))
     }
 
+    fn prepared_path(&self, key: &ClipKey<'_>, format: &str) -> PathBuf {
+        let digest: String = Sha256::digest(format!("{}\n{format}", key.digest()).as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.dir.join(&digest[..2]).join(format!("{digest}.pcm"))
+    }
+
+    /// The prepared clip for `key` in the bulletin format described by
+    /// `format` (see `PrepareSettings::fingerprint`), if a whole one is stored.
+    pub fn get_prepared(&self, key: &ClipKey<'_>, format: &str) -> Option<Clip> {
+        let path = self.prepared_path(key, format);
+        let bytes = fs::read(&path).ok()?;
+        match read_prepared(&bytes) {
+            Some(clip) => {
+                touch(&path);
+                Some(clip)
+            }
+            None => {
+                tracing::warn!(path = %path.display(), "removing a damaged cache entry");
+                let _ = fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    /// Stores a prepared clip, atomically.
+    pub fn put_prepared(&self, key: &ClipKey<'_>, format: &str, clip: &Clip) -> io::Result<()> {
+        let path = self.prepared_path(key, format);
+        write_atomic(&path, |w| {
+            let spec = clip.spec();
+            w.write_all(PREPARED_MAGIC)?;
+            w.write_all(&spec.sample_rate.to_le_bytes())?;
+            w.write_all(&spec.channels.to_le_bytes())?;
+            w.write_all(&[0, 0])?;
+            w.write_all(&(clip.samples().len() as u64).to_le_bytes())?;
+            let mut buf = Vec::with_capacity(64 * 1024);
+            for chunk in clip.samples().chunks(16 * 1024) {
+                buf.clear();
+                buf.extend(chunk.iter().flat_map(|s| s.to_le_bytes()));
+                w.write_all(&buf)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Forgets the prepared entry (one that no longer passes the checks).
+    pub fn remove_prepared(&self, key: &ClipKey<'_>, format: &str) {
+        let _ = fs::remove_file(self.prepared_path(key, format));
+    }
+
     /// The cached clip, if there is a readable one. A damaged entry is
     /// removed and counts as a miss.
     pub fn get(&self, key: &ClipKey<'_>) -> Option<Clip> {
@@ -81,10 +146,7 @@ impl ClipCache {
         let bytes = fs::read(&path).ok()?;
         match audio::decode(&bytes) {
             Ok(clip) if !clip.is_empty() => {
-                // Recently used entries survive `prune --older-than`.
-                if let Ok(f) = fs::File::options().write(true).open(&path) {
-                    let _ = f.set_modified(SystemTime::now());
-                }
+                touch(&path);
                 Some(clip)
             }
             _ => {
@@ -104,34 +166,29 @@ impl ClipCache {
     /// never sees a partial entry, even if this process is killed mid-write.
     pub fn put(&self, key: &ClipKey<'_>, clip: &Clip) -> io::Result<()> {
         let path = self.path(&key.digest());
-        let dir = path.parent().expect("cache entries live in a folder");
-        fs::create_dir_all(dir)?;
-        let temp = tempfile::Builder::new()
-            .prefix(".entry-")
-            .suffix(".partial")
-            .tempfile_in(dir)?;
-        {
+        write_atomic(&path, |w| {
             let spec = hound::WavSpec {
                 channels: clip.spec().channels,
                 sample_rate: clip.spec().sample_rate,
                 bits_per_sample: 32,
                 sample_format: hound::SampleFormat::Float,
             };
-            let mut writer = hound::WavWriter::new(io::BufWriter::new(temp.as_file()), spec)
-                .map_err(io::Error::other)?;
+            let mut writer = hound::WavWriter::new(w, spec).map_err(io::Error::other)?;
             for &s in clip.samples() {
                 writer.write_sample(s).map_err(io::Error::other)?;
             }
-            writer.finalize().map_err(io::Error::other)?;
-        }
-        temp.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+            writer.finalize().map_err(io::Error::other)
+        })
     }
 
     pub fn stats(&self) -> io::Result<CacheStats> {
         let mut stats = CacheStats::default();
-        for (_, meta) in self.entries()? {
-            stats.clips += 1;
+        for (path, meta) in self.entries()? {
+            if path.extension().is_some_and(|e| e == "pcm") {
+                stats.prepared += 1;
+            } else {
+                stats.clips += 1;
+            }
             stats.bytes += meta.len();
             if let Ok(modified) = meta.modified() {
                 stats.oldest = Some(stats.oldest.map_or(modified, |o| o.min(modified)));
@@ -170,7 +227,7 @@ impl ClipCache {
             }
             for entry in fs::read_dir(shard.path())?.flatten() {
                 let path = entry.path();
-                if path.extension().is_some_and(|e| e == "wav") {
+                if path.extension().is_some_and(|e| e == "wav" || e == "pcm") {
                     if let Ok(meta) = entry.metadata() {
                         out.push((path, meta));
                     }
@@ -179,6 +236,56 @@ impl ClipCache {
         }
         Ok(out)
     }
+}
+
+/// Writes `path` through `write` into a temporary file beside it, then renames.
+fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<&fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = path.parent().expect("cache entries live in a folder");
+    fs::create_dir_all(dir)?;
+    let temp = tempfile::Builder::new()
+        .prefix(".entry-")
+        .suffix(".partial")
+        .tempfile_in(dir)?;
+    {
+        let mut w = io::BufWriter::with_capacity(256 * 1024, temp.as_file());
+        write(&mut w)?;
+        io::Write::flush(&mut w)?;
+    }
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Recently used entries survive `prune --older-than`.
+fn touch(path: &Path) {
+    if let Ok(f) = fs::File::options().write(true).open(path) {
+        let _ = f.set_modified(SystemTime::now());
+    }
+}
+
+/// A prepared entry's clip, if the bytes are a whole one.
+fn read_prepared(bytes: &[u8]) -> Option<Clip> {
+    let (head, body) = (bytes.get(..PREPARED_HEADER)?, bytes.get(PREPARED_HEADER..)?);
+    if &head[..8] != PREPARED_MAGIC {
+        return None;
+    }
+    let rate = u32::from_le_bytes(head[8..12].try_into().ok()?);
+    let channels = u16::from_le_bytes(head[12..14].try_into().ok()?);
+    let samples = u64::from_le_bytes(head[16..24].try_into().ok()?);
+    let spec = audio::AudioSpec {
+        sample_rate: rate,
+        channels,
+    };
+    if body.len() as u64 != samples.checked_mul(4)? || channels == 0 || rate == 0 || samples == 0 {
+        return None;
+    }
+    let samples = body
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    Some(Clip::new(spec, samples))
 }
 
 #[cfg(test)]
@@ -215,6 +322,27 @@ mod tests {
         assert_ne!(base, ClipKey::new("req", "v", 1.1).digest());
         assert_eq!(base, ClipKey::new("req", "v", 1.0).digest());
         assert_eq!(base.len(), 64);
+    }
+
+    #[test]
+    fn a_prepared_clip_is_kept_per_format_and_comes_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ClipCache::new(dir.path());
+        let key = ClipKey::new("r", "v", 1.0);
+        assert!(cache.get_prepared(&key, "48k").is_none());
+        cache.put_prepared(&key, "48k", &clip()).unwrap();
+        assert_eq!(cache.get_prepared(&key, "48k").unwrap(), clip());
+        assert!(
+            cache.get_prepared(&key, "44k").is_none(),
+            "another format is another entry"
+        );
+        // A truncated entry is a miss, and is removed.
+        let path = cache.prepared_path(&key, "48k");
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(cache.get_prepared(&key, "48k").is_none());
+        assert!(!path.exists());
+        assert_eq!(cache.stats().unwrap().prepared, 0);
     }
 
     #[test]

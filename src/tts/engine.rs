@@ -59,6 +59,8 @@ pub struct Engine {
     voices: BTreeMap<String, VoiceBinding>,
     cache: Option<ClipCache>,
     prepare: Arc<PrepareSettings>,
+    /// `prepare`'s fingerprint: the format of prepared clips in the cache.
+    format: String,
 }
 
 /// Quieter than this (LUFS, measured on the trimmed clip) is not speech: a
@@ -183,6 +185,7 @@ impl Engine {
             slots,
             voices,
             cache: None,
+            format: prepare.fingerprint(),
             prepare: Arc::new(prepare),
         }
     }
@@ -286,7 +289,16 @@ impl Engine {
         let mut retry = RetryState::new(&slot.retry);
         loop {
             let attempt = retry.start();
-            match self.attempt(slot, &request, binding, key.as_ref()).await {
+            let outcome = match self.attempt(slot, &request, binding, key.as_ref()).await {
+                Ok(trimmed) => {
+                    let spec = trimmed.clip.spec();
+                    self.finish(trimmed, key.as_ref())
+                        .await
+                        .map(|clip| (clip, spec))
+                }
+                Err(e) => Err(e),
+            };
+            match outcome {
                 Ok((clip, spec)) => {
                     return Ok(Synthesized {
                         clip,
@@ -311,8 +323,9 @@ impl Engine {
         }
     }
 
-    /// The cached clip for `key`, prepared and judged like a fresh one (a clip
-    /// cached by an older version may not pass); one that fails is removed.
+    /// The clip for `key` from the cache: the prepared entry for this
+    /// bulletin's format when there is one (no audio work at all), else the
+    /// stored clip judged and prepared again. An entry that fails is removed.
     async fn cached(
         &self,
         key: &ClipKey<'_>,
@@ -320,10 +333,25 @@ impl Engine {
         binding: &VoiceBinding,
     ) -> Option<(Clip, audio::AudioSpec)> {
         let cache = self.cache.as_ref()?;
+        if let Some(clip) = cache.get_prepared(key, &self.format) {
+            // Judged when it was made; its length is checked again, cheaply.
+            let (shortest, longest) = plausible_seconds(text, binding.speed);
+            let secs = clip.duration().as_secs_f64();
+            if (shortest..=longest).contains(&secs) {
+                let spec = clip.spec();
+                return Some((clip, spec));
+            }
+            cache.remove_prepared(key, &self.format);
+        }
         let raw = cache.get(key)?;
         let spec = raw.spec();
-        match self.prepare_and_judge(raw, text, binding.speed).await {
-            Ok(clip) => Some((clip, spec)),
+        let judged = self.trim_and_judge(raw, text, binding.speed).await;
+        match judged {
+            Ok(trimmed) => self
+                .finish(trimmed, Some(key))
+                .await
+                .ok()
+                .map(|clip| (clip, spec)),
             Err(e) => {
                 tracing::warn!(voice = %binding.name, "discarding a cached clip: {e}");
                 cache.remove(key);
@@ -332,16 +360,17 @@ impl Engine {
         }
     }
 
-    /// One request, the clip it brings judged and (when fit to air) cached.
-    /// The permit is held until the clip is stored, so a run killed at any
-    /// moment has at most `concurrency` requests to redo.
+    /// One request, the clip it brings trimmed, judged and (when fit to air)
+    /// cached. The permit is held until the clip is stored, so a run killed
+    /// at any moment has at most `concurrency` requests to redo; the rest of
+    /// the preparation happens after it is given back.
     async fn attempt(
         &self,
         slot: &Slot,
         request: &SpeechRequest,
         binding: &VoiceBinding,
         key: Option<&ClipKey<'_>>,
-    ) -> Result<(Clip, audio::AudioSpec), AttemptError> {
+    ) -> Result<audio::Prepared, AttemptError> {
         let _permit = slot
             .permits
             .acquire()
@@ -351,35 +380,52 @@ impl Engine {
             pacer.wait().await;
         }
         let raw = slot.backend.attempt(request).await?;
-        let spec = raw.spec();
-        let kept = self.cache.as_ref().map(|_| raw.clone());
-        let clip = self
-            .prepare_and_judge(raw, &request.text, binding.speed)
+        let trimmed = self
+            .trim_and_judge(raw, &request.text, binding.speed)
             .await?;
         // Only a clip judged fit to air is cached: a bad answer must not
         // outlive the backend's recovery.
-        if let (Some(raw), Some(cache), Some(key)) = (kept, &self.cache, key) {
-            if let Err(e) = cache.put(key, &raw) {
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            if let Err(e) = cache.put(key, &trimmed.clip) {
                 // A full disk must not cost the bulletin; the next run re-synthesizes.
                 tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
             }
         }
-        Ok((clip, spec))
+        Ok(trimmed)
     }
 
-    /// Prepares a raw clip for the bulletin off the async workers (resampling
-    /// and levelling are CPU work) and judges what will be aired.
-    async fn prepare_and_judge(
+    /// Trims and measures a clip off the async workers (it is CPU work) and
+    /// judges what will be aired.
+    async fn trim_and_judge(
         &self,
         raw: Clip,
         text: &str,
         speed: f32,
-    ) -> Result<Clip, AttemptError> {
+    ) -> Result<audio::Prepared, AttemptError> {
         let settings = Arc::clone(&self.prepare);
-        let prepared = tokio::task::spawn_blocking(move || audio::prepare(raw, &settings))
+        let trimmed = tokio::task::spawn_blocking(move || audio::trim(raw, &settings.trim))
             .await
             .map_err(|e| AttemptError::fatal(format!("preparing the clip failed: {e}")))?;
-        judge(prepared, text, speed)
+        judge(trimmed, text, speed)
+    }
+
+    /// Brings a judged clip to the bulletin's format and stores the result
+    /// as the prepared entry for that format.
+    async fn finish(
+        &self,
+        trimmed: audio::Prepared,
+        key: Option<&ClipKey<'_>>,
+    ) -> Result<Clip, AttemptError> {
+        let settings = Arc::clone(&self.prepare);
+        let clip = tokio::task::spawn_blocking(move || audio::finish(trimmed, &settings))
+            .await
+            .map_err(|e| AttemptError::fatal(format!("preparing the clip failed: {e}")))?;
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            if let Err(e) = cache.put_prepared(key, &self.format, &clip) {
+                tracing::warn!(cache = %cache.dir().display(), "could not store a prepared clip in the cache: {e}");
+            }
+        }
+        Ok(clip)
     }
 
     /// A station sound from its file, in any format the decoder reads,
@@ -429,14 +475,13 @@ const SOUND_FILE: &str = "sound file";
 /// actually be aired (after trimming): an empty, silent, hissing, whisper-quiet,
 /// truncated or runaway answer is a failed attempt (and retried), never a
 /// silent gap or garbage in the bulletin.
-fn judge(prepared: Prepared, text: &str, speed: f32) -> Result<Clip, AttemptError> {
+fn judge(prepared: Prepared, text: &str, speed: f32) -> Result<Prepared, AttemptError> {
     let Prepared {
         clip,
         speech_lufs,
         peak_dbfs,
         untrimmed,
-        ..
-    } = prepared;
+    } = &prepared;
     if untrimmed.is_zero() {
         return Err(AttemptError::transient("backend returned an empty clip"));
     }
@@ -444,10 +489,10 @@ fn judge(prepared: Prepared, text: &str, speed: f32) -> Result<Clip, AttemptErro
         return Err(AttemptError::transient(format!(
             "backend returned {:.2}s of silence: nothing above the trim floor (peak {})",
             untrimmed.as_secs_f64(),
-            dbfs(peak_dbfs)
+            dbfs(*peak_dbfs)
         )));
     }
-    if speech_lufs < MIN_SPEECH_LUFS {
+    if *speech_lufs < MIN_SPEECH_LUFS {
         return Err(AttemptError::transient(format!(
             "backend returned no speech: {:.2}s of sound at {} after trimming \
              (speech is at least {MIN_SPEECH_LUFS} LUFS)",
@@ -475,7 +520,7 @@ fn judge(prepared: Prepared, text: &str, speed: f32) -> Result<Clip, AttemptErro
             text.chars().count()
         )));
     }
-    Ok(clip)
+    Ok(prepared)
 }
 
 fn dbfs(value: f64) -> String {
@@ -662,8 +707,8 @@ mod tests {
         assert_eq!(started.elapsed(), Duration::from_secs(4));
     }
 
-    fn judged(clip: Clip, text: &str) -> Result<Clip, AttemptError> {
-        judge(audio::prepare(clip, &settings()), text, 1.0)
+    fn judged(clip: Clip, text: &str) -> Result<Prepared, AttemptError> {
+        judge(audio::trim(clip, &settings().trim), text, 1.0)
     }
 
     #[test]
