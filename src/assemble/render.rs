@@ -317,7 +317,7 @@ const METER_PIECE: usize = 32 * 1024;
 
 /// Where a chain's output is measured: here, or on threads of their own.
 enum Metering<'scope> {
-    Inline(Meter),
+    Inline(Box<Meter>),
     Threads {
         loudness: MeterThread<'scope>,
         peak: MeterThread<'scope>,
@@ -408,7 +408,7 @@ impl<'a, 'scope> Chain<'a, 'scope> {
                     peak: MeterThread::spawn(scope, peak),
                 }
             }
-            None => Metering::Inline(Meter::new(spec)),
+            None => Metering::Inline(Box::new(Meter::new(spec))),
         };
         Chain {
             gain: 10f32.powf(gain_db as f32 / 20.0),
