@@ -26,6 +26,8 @@ pub struct Config {
     /// The voices, each resolved to its backend.
     pub voices: Voices,
     pub output: OutputSettings,
+    /// `[bulletin] memory_mb`: the budget of decoded audio, when set.
+    pub memory_mib: Option<u32>,
 }
 
 /// Whether `${NAME}` secrets must be present. `plan` and `voices` (without
@@ -138,6 +140,7 @@ fn resolve(
         },
         voices,
         output,
+        memory_mib: bulletin.memory_mib,
     })
 }
 

@@ -19,6 +19,7 @@ mod raw;
 mod voices;
 
 pub use backends::preset_names;
+pub use bulletin::{MAX_MEMORY_MIB, MIN_MEMORY_MIB};
 pub use duration::parse_duration;
 pub use error::{suggest, ConfigError, Problem};
 pub use load::{Config, Secrets};

@@ -42,6 +42,8 @@ pub struct RawBulletin {
     pub bwf: RawBwf,
     pub cart: Option<RawCart>,
     pub sounds: RawSounds,
+    /// MiB of decoded audio a build may hold at once.
+    pub memory_mb: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,6 +15,8 @@ use super::error::Error;
 
 /// The environment variable naming the clip cache folder.
 pub const CACHE_DIR_ENV: &str = "BULLETIN_CACHE_DIR";
+/// The environment variable giving the memory budget, in MiB.
+pub const MEMORY_ENV: &str = "BULLETIN_MEMORY_MB";
 
 /// What the command line says for `bulletin build`, as given.
 #[derive(Debug, Clone)]
@@ -33,6 +35,8 @@ pub struct BuildArgs {
     pub formats: Option<Vec<Format>>,
     pub per_article: bool,
     pub max_duration: Option<Duration>,
+    /// MiB of decoded audio held at once, over the environment and config.
+    pub memory_mib: Option<u32>,
     /// Show a progress bar (a terminal, text logs, not quiet).
     pub progress_bar: bool,
 }
@@ -53,6 +57,7 @@ impl BuildArgs {
             formats: None,
             per_article: false,
             max_duration: None,
+            memory_mib: None,
             progress_bar: false,
         }
     }
@@ -78,6 +83,8 @@ pub struct BuildSettings {
     pub skip_bad_inputs: bool,
     pub per_article: bool,
     pub max_duration: Option<Duration>,
+    /// The memory budget: MiB of decoded audio alive at once.
+    pub memory_mib: u32,
     pub progress_bar: bool,
     /// Checked at every safe point; a signal stops the run with nothing written.
     pub cancel: Cancel,
@@ -104,6 +111,7 @@ impl BuildSettings {
             ..PrepareSettings::new(config.audio)
         };
         let cache = cache_dir(args.cache_dir, args.no_cache, env);
+        let memory_mib = memory_mib(args.memory_mib, env, config.memory_mib)?;
         Ok(BuildSettings {
             inputs: args.inputs,
             config,
@@ -117,6 +125,7 @@ impl BuildSettings {
             skip_bad_inputs: args.skip_bad_inputs,
             per_article: args.per_article,
             max_duration: args.max_duration,
+            memory_mib,
             progress_bar: args.progress_bar,
             cancel,
         })
@@ -139,6 +148,31 @@ pub fn cache_dir(
             .map(PathBuf::from)
     })
     .or_else(|| dirs::cache_dir().map(|d| d.join("bulletin")))
+}
+
+/// The memory budget: `--memory-mb`, else `BULLETIN_MEMORY_MB`, else
+/// `[bulletin] memory_mb`, else the engine's default.
+fn memory_mib(
+    arg: Option<u32>,
+    env: &dyn Fn(&str) -> Option<String>,
+    config: Option<u32>,
+) -> Result<u32, Error> {
+    let (min, max) = (crate::config::MIN_MEMORY_MIB, crate::config::MAX_MEMORY_MIB);
+    let from_env = match env(MEMORY_ENV).filter(|v| !v.trim().is_empty()) {
+        None => None,
+        Some(v) => match v.trim().parse::<u32>() {
+            Ok(mb) if (min..=max).contains(&mb) => Some(mb),
+            _ => {
+                return Err(Error::BadArgument(format!(
+                    "{MEMORY_ENV}=`{v}` must be a whole number of MiB from {min} to {max}"
+                )))
+            }
+        },
+    };
+    Ok(arg
+        .or(from_env)
+        .or(config)
+        .unwrap_or(crate::tts::DEFAULT_MEMORY_MIB))
 }
 
 /// The artifacts' base name: as given, else `bulletin-YYYY-MM-DD` (local date).

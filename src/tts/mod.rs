@@ -2,6 +2,7 @@
 
 mod attempt;
 mod backend;
+mod budget;
 mod cache;
 mod command;
 mod engine;
@@ -15,10 +16,11 @@ mod voices;
 
 pub use attempt::AttemptError;
 pub use backend::Backend;
+pub use budget::{MemoryBudget, Reservation};
 pub use cache::{CacheStats, ClipCache, ClipKey};
 pub use engine::{
-    plausible_seconds, ClipMeta, Engine, EngineError, SegmentFailure, Synthesized, MIN_SPEECH_LUFS,
-    MIN_SPOKEN_SECONDS,
+    plausible_seconds, ClipMeta, Engine, EngineError, SegmentFailure, Synthesized,
+    DEFAULT_MEMORY_MIB, MIN_SPEECH_LUFS, MIN_SPOKEN_SECONDS,
 };
 pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy, RetryState};

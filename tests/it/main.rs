@@ -10,6 +10,7 @@ mod fake_tts;
 mod harness;
 mod hostile;
 mod listen;
+mod memory;
 mod piper;
 mod presets;
 mod resilience;
