@@ -107,7 +107,7 @@ struct BuildFlags {
     /// Drop the lowest-priority articles, whole, until the bulletin fits (e.g. 3m, 90s).
     #[arg(long, value_name = "DURATION", value_parser = parse_max_duration)]
     max_duration: Option<std::time::Duration>,
-    /// MiB of decoded audio held at once [default: BULLETIN_MEMORY_MB, else [bulletin] memory_mb, else 32].
+    /// MiB of decoded audio held at once [default: BULLETIN_MEMORY_MB, else [bulletin] memory_mb, else 16].
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(i64::from(crate::config::MIN_MEMORY_MIB)..=i64::from(crate::config::MAX_MEMORY_MIB)))]
     memory_mb: Option<u32>,
 }

@@ -69,7 +69,7 @@ pub struct Engine {
 
 /// The budget of an engine not given one: ample for any sane clip, bounded
 /// nonetheless.
-pub const DEFAULT_MEMORY_MIB: u32 = 32;
+pub const DEFAULT_MEMORY_MIB: u32 = 16;
 
 /// Quieter than this (LUFS, measured on the trimmed clip) is not speech: a
 /// backend's hiss, a voice 60 dB down, or a broken gain stage. Real voices at
