@@ -8,10 +8,11 @@ use std::time::Duration;
 use crate::audio::PrepareSettings;
 use crate::cancel::Cancel;
 use crate::config::{Config, Secrets};
-use crate::ingest::InputSpec;
+use crate::ingest::{InputSpec, Order, Since};
 use crate::output::{Format, OutputSettings};
 
 use super::error::Error;
+use super::inputs::{InputArgs, ReadSettings};
 
 /// The environment variable naming the clip cache folder.
 pub const CACHE_DIR_ENV: &str = "BULLETIN_CACHE_DIR";
@@ -19,7 +20,11 @@ pub const CACHE_DIR_ENV: &str = "BULLETIN_CACHE_DIR";
 /// What the command line says for `bulletin build`, as given.
 #[derive(Debug, Clone)]
 pub struct BuildArgs {
+    /// Empty: `[bulletin] inputs` in the config.
     pub inputs: Vec<InputSpec>,
+    pub since: Option<Since>,
+    pub limit: Option<usize>,
+    pub order: Option<Order>,
     pub config: PathBuf,
     pub out: PathBuf,
     /// Base name of the artifacts; `bulletin-YYYY-MM-DD` (local date) when absent.
@@ -42,6 +47,9 @@ impl BuildArgs {
     pub fn new(inputs: Vec<InputSpec>) -> BuildArgs {
         BuildArgs {
             inputs,
+            since: None,
+            limit: None,
+            order: None,
             config: PathBuf::from("voices.toml"),
             out: PathBuf::from("out"),
             name: None,
@@ -61,7 +69,9 @@ impl BuildArgs {
 /// Everything a build needs, resolved.
 #[derive(Debug, Clone)]
 pub struct BuildSettings {
-    pub inputs: Vec<InputSpec>,
+    /// What to read and how to pick the running order (`--skip-bad-inputs`
+    /// included).
+    pub read: ReadSettings,
     pub config: Config,
     /// The artifacts' formats and metadata: the config's, with the command
     /// line's formats over them.
@@ -75,7 +85,6 @@ pub struct BuildSettings {
     pub cache: Option<PathBuf>,
     pub wait_lock: Duration,
     pub skip_failed_articles: bool,
-    pub skip_bad_inputs: bool,
     pub per_article: bool,
     pub max_duration: Option<Duration>,
     pub progress_bar: bool,
@@ -104,8 +113,15 @@ impl BuildSettings {
             ..PrepareSettings::new(config.audio)
         };
         let cache = cache_dir(args.cache_dir, args.no_cache, env);
-        Ok(BuildSettings {
+        let input_args = InputArgs {
             inputs: args.inputs,
+            since: args.since,
+            limit: args.limit,
+            order: args.order,
+        };
+        let read = ReadSettings::resolve(input_args, &config, args.skip_bad_inputs, cache.clone())?;
+        Ok(BuildSettings {
+            read,
             config,
             output,
             prepare,
@@ -114,7 +130,6 @@ impl BuildSettings {
             cache,
             wait_lock: args.wait_lock,
             skip_failed_articles: args.skip_failed_articles,
-            skip_bad_inputs: args.skip_bad_inputs,
             per_article: args.per_article,
             max_duration: args.max_duration,
             progress_bar: args.progress_bar,
@@ -213,7 +228,7 @@ mod tests {
         let args = BuildArgs {
             config,
             formats: Some(vec![Format::Mp3]),
-            ..BuildArgs::new(vec![])
+            ..BuildArgs::new(vec![InputSpec::Stdin])
         };
         let s = BuildSettings::resolve(args, &|_| None, Cancel::never()).unwrap();
         assert_eq!(s.output.formats, vec![Format::Mp3]);
