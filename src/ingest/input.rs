@@ -55,8 +55,7 @@ impl InputSpec {
             return url::Url::parse(arg)
                 .map(InputSpec::Url)
                 .map_err(|e| IngestError::Fetch {
-                    // Unparsed, so no password can be taken out: show the scheme and host part only.
-                    origin: arg.split(['@', '?']).next().unwrap_or(arg).to_owned(),
+                    origin: unparsed_url_shown(arg),
                     problem: format!("not a valid URL ({e})"),
                 });
         }
@@ -71,6 +70,16 @@ impl InputSpec {
             InputSpec::Url(u) => super::fetch::shown_url(u),
         }
     }
+}
+
+/// A URL that did not parse, as messages show it: without anything up to an
+/// `@` (where a password would be) and without its query (where a token
+/// would be).
+fn unparsed_url_shown(arg: &str) -> String {
+    let (scheme, rest) = arg.split_once("://").unwrap_or(("", arg));
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{rest}")
 }
 
 impl From<PathBuf> for InputSpec {

@@ -84,6 +84,11 @@ fn newsroom() -> (FakeTts, Answers) {
                 fixture("en-page.html"),
                 ("etag", PAGE_ETAG),
             ),
+            "/moved" => Reply::Raw {
+                status: 301,
+                headers: vec![("location", "/story.html".into())],
+                body: vec![],
+            },
             "/missing.rss" => Reply::Raw {
                 status: 404,
                 headers: vec![("content-type", "text/html".into())],
@@ -249,7 +254,7 @@ fn bad_urls_fail_naming_the_url_and_can_be_skipped() {
             "/logo.png",
             "answered with image/png, not a feed or an article",
         ),
-        ("/status.json", "no title"),
+        ("/status.json", "not an article in a known format"),
         (
             "/huge.rss",
             "answer is too large (50.0 MiB; the limit for an input is 10.0 MiB",
@@ -415,11 +420,12 @@ fn the_config_names_the_inputs_and_how_to_pick() {
         .iter()
         .map(|a| a["title"].as_str().unwrap())
         .collect();
+    // Two of priority 1: they keep the order they were read in.
     assert_eq!(
         titles,
         vec![
-            "Storm warning for the coast tonight",
-            "区图书馆周末增开亲子阅读课"
+            "区图书馆周末增开亲子阅读课",
+            "Storm warning for the coast tonight"
         ]
     );
     // The command line wins over the config.
@@ -437,4 +443,35 @@ fn the_config_names_the_inputs_and_how_to_pick() {
         .output()
         .fails_with(BAD_INPUT)
         .stderr_has("no inputs: name files, folders, URLs or - on the command line");
+}
+
+#[test]
+fn redirects_follow_the_policy() {
+    let (server, _) = newsroom();
+    let ws = Workspace::new();
+    let moved = format!("{}/moved", server.base());
+    ws.write("voices.toml", openai_config(&server.url(), ""));
+    let out = ws
+        .bulletin()
+        .args(["plan", "--json", "-c", "voices.toml", &moved])
+        .output()
+        .success();
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    assert_eq!(plan["articles"][0]["origin"], moved.as_str());
+    assert_eq!(
+        plan["articles"][0]["title"],
+        "Harbour tunnel to close for two weekends"
+    );
+    ws.write(
+        "none.toml",
+        openai_config(&server.url(), "[bulletin.fetch]\nredirects = \"none\""),
+    );
+    ws.bulletin()
+        .args(["plan", "-c", "none.toml", &moved])
+        .output()
+        .fails_with(BAD_INPUT)
+        .stderr_has(&format!(
+            "{moved}: answered 301 redirecting to {}/story.html; redirects are not followed",
+            server.base()
+        ));
 }
