@@ -62,6 +62,7 @@ type Answers = Arc<Mutex<Vec<(String, u16)>>>;
 fn newsroom() -> (FakeTts, Answers) {
     let answers: Answers = Arc::default();
     let seen = answers.clone();
+    let flaky = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let server = FakeTts::with(Arc::new(move |r: &Recorded, _| {
         let conditional = |name: &str, value: &str| r.header(name) == Some(value);
         let reply = match r.path.as_str() {
@@ -83,6 +84,19 @@ fn newsroom() -> (FakeTts, Answers) {
                 "text/html; charset=utf-8",
                 fixture("en-page.html"),
                 ("etag", PAGE_ETAG),
+            ),
+            // Busy once, then fine.
+            "/flaky.rss" if flaky.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 => {
+                Reply::Raw {
+                    status: 503,
+                    headers: vec![("retry-after", "0".into())],
+                    body: b"busy".to_vec(),
+                }
+            }
+            "/flaky.rss" => ok(
+                "application/rss+xml",
+                fixture("en-feed.rss"),
+                ("etag", "\"flaky\""),
             ),
             "/moved" => Reply::Raw {
                 status: 301,
@@ -474,4 +488,30 @@ fn redirects_follow_the_policy() {
             "{moved}: answered 301 redirecting to {}/story.html; redirects are not followed",
             server.base()
         ));
+}
+
+#[test]
+fn a_busy_server_is_asked_again_by_the_retry_policy() {
+    let (server, answers) = newsroom();
+    let ws = Workspace::new();
+    let flaky = format!("{}/flaky.rss", server.base());
+    ws.write("voices.toml", openai_config(&server.url(), ""));
+    ws.bulletin()
+        .args(["plan", "-c", "voices.toml", &flaky])
+        .output()
+        .success();
+    let statuses: Vec<u16> = answers.lock().unwrap().iter().map(|a| a.1).collect();
+    assert_eq!(statuses, vec![503, 200]);
+    // With no retries the 503 is the answer, named with the URL.
+    let (server, _) = newsroom();
+    let flaky = format!("{}/flaky.rss", server.base());
+    ws.write(
+        "once.toml",
+        openai_config(&server.url(), "[bulletin.fetch]\nretries = 0"),
+    );
+    ws.bulletin()
+        .args(["plan", "-c", "once.toml", &flaky])
+        .output()
+        .fails_with(BAD_INPUT)
+        .stderr_has(&format!("{flaky}: answered 503 Service Unavailable"));
 }
