@@ -1,7 +1,8 @@
 //! Inputs from URLs and mixed folders, end to end: `build` fetches a feed, a
 //! ninjs item and an article page from a loopback server, asks again
 //! conditionally on the next run and reuses what it kept on a 304; a 404, a
-//! body that is no article, an oversized answer and a timeout each fail
+//! body that is no article, an oversized answer (with a Content-Length or
+//! chunked) and a timeout each fail
 //! naming the URL (exit 4) or are skipped with `--skip-bad-inputs` (exit 3);
 //! `plan` on a mixed folder shows the running order after `--since`, dedupe
 //! and `--order`.
@@ -122,6 +123,10 @@ fn newsroom() -> (FakeTts, Answers) {
                 status: 200,
                 headers: vec![("content-type", "application/rss+xml".into())],
                 body: vec![b' '; 50 << 20],
+            },
+            "/endless.rss" => Reply::Chunked {
+                content_type: "application/rss+xml",
+                size: 50 << 20,
             },
             "/slow.rss" => Reply::After(
                 Duration::from_secs(5),
@@ -274,6 +279,11 @@ fn bad_urls_fail_naming_the_url_and_can_be_skipped() {
             "answer is too large (50.0 MiB; the limit for an input is 10.0 MiB",
         ),
         ("/slow.rss", "no complete answer within 1.0s"),
+        // The same 50 MiB without a Content-Length: cut off at the limit.
+        (
+            "/endless.rss",
+            "answer is too large (more than 10.0 MiB; the limit for an input is 10.0 MiB",
+        ),
     ];
     for (path, reason) in cases {
         let u = url(path);
