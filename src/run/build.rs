@@ -36,7 +36,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let cancel = &settings.cancel;
     // Reading a pipe or a terminal cannot be interrupted, and holds nothing to clean up.
-    let read = cancel.exit_at_once(|| ingest::read(&settings.inputs, settings.skip_bad_inputs))?;
+    let read = cancel.exit_at_once(|| super::inputs::read(&settings.read))?;
     let skipped: Vec<SkippedInput> = read.skipped.iter().map(skipped_input).collect();
     let script = script::build(&read.articles, &settings.config.script)?;
     tracing::info!(

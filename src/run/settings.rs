@@ -8,10 +8,11 @@ use std::time::Duration;
 use crate::audio::PrepareSettings;
 use crate::cancel::Cancel;
 use crate::config::{Config, Secrets};
-use crate::ingest::InputSpec;
+use crate::ingest::{InputSpec, Order, Since};
 use crate::output::{Format, OutputSettings};
 
 use super::error::Error;
+use super::inputs::{InputArgs, ReadSettings};
 
 /// The environment variable naming the clip cache folder.
 pub const CACHE_DIR_ENV: &str = "BULLETIN_CACHE_DIR";
@@ -21,7 +22,11 @@ pub const MEMORY_ENV: &str = "BULLETIN_MEMORY_MB";
 /// What the command line says for `bulletin build`, as given.
 #[derive(Debug, Clone)]
 pub struct BuildArgs {
+    /// Empty: `[bulletin] inputs` in the config.
     pub inputs: Vec<InputSpec>,
+    pub since: Option<Since>,
+    pub limit: Option<usize>,
+    pub order: Option<Order>,
     pub config: PathBuf,
     pub out: PathBuf,
     /// Base name of the artifacts; `bulletin-YYYY-MM-DD` (local date) when absent.
@@ -46,6 +51,9 @@ impl BuildArgs {
     pub fn new(inputs: Vec<InputSpec>) -> BuildArgs {
         BuildArgs {
             inputs,
+            since: None,
+            limit: None,
+            order: None,
             config: PathBuf::from("voices.toml"),
             out: PathBuf::from("out"),
             name: None,
@@ -66,7 +74,9 @@ impl BuildArgs {
 /// Everything a build needs, resolved.
 #[derive(Debug, Clone)]
 pub struct BuildSettings {
-    pub inputs: Vec<InputSpec>,
+    /// What to read and how to pick the running order (`--skip-bad-inputs`
+    /// included).
+    pub read: ReadSettings,
     pub config: Config,
     /// The artifacts' formats and metadata: the config's, with the command
     /// line's formats over them.
@@ -80,7 +90,6 @@ pub struct BuildSettings {
     pub cache: Option<PathBuf>,
     pub wait_lock: Duration,
     pub skip_failed_articles: bool,
-    pub skip_bad_inputs: bool,
     pub per_article: bool,
     pub max_duration: Option<Duration>,
     /// The memory budget: MiB of decoded audio alive at once.
@@ -112,8 +121,15 @@ impl BuildSettings {
         };
         let cache = cache_dir(args.cache_dir, args.no_cache, env);
         let memory_mib = memory_mib(args.memory_mib, env, config.memory_mib)?;
-        Ok(BuildSettings {
+        let input_args = InputArgs {
             inputs: args.inputs,
+            since: args.since,
+            limit: args.limit,
+            order: args.order,
+        };
+        let read = ReadSettings::resolve(input_args, &config, args.skip_bad_inputs, cache.clone())?;
+        Ok(BuildSettings {
+            read,
             config,
             output,
             prepare,
@@ -122,7 +138,6 @@ impl BuildSettings {
             cache,
             wait_lock: args.wait_lock,
             skip_failed_articles: args.skip_failed_articles,
-            skip_bad_inputs: args.skip_bad_inputs,
             per_article: args.per_article,
             max_duration: args.max_duration,
             memory_mib,
@@ -247,7 +262,7 @@ mod tests {
         let args = BuildArgs {
             config,
             formats: Some(vec![Format::Mp3]),
-            ..BuildArgs::new(vec![])
+            ..BuildArgs::new(vec![InputSpec::Stdin])
         };
         let s = BuildSettings::resolve(args, &|_| None, Cancel::never()).unwrap();
         assert_eq!(s.output.formats, vec![Format::Mp3]);

@@ -140,14 +140,8 @@ pub enum EngineError {
 impl Engine {
     /// An engine for `voices` whose clips come out prepared by `prepare`.
     pub fn new(voices: &Voices, prepare: PrepareSettings) -> Result<Engine, EngineError> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("bulletin/", env!("CARGO_PKG_VERSION")))
-            .use_rustls_tls()
-            .connect_timeout(Duration::from_secs(10))
-            // The HTTP backend follows redirects itself, by its own policy.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| EngineError::Client(e.to_string()))?;
+        // The HTTP backend follows redirects itself, by its own policy.
+        let client = super::transfer::client().map_err(EngineError::Client)?;
         let slots = voices
             .backends()
             .iter()

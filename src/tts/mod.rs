@@ -1,4 +1,5 @@
 //! tts: turn segment text into decoded clips through the configured backends.
+//! `transfer` is the HTTP plumbing the input fetcher (`crate::fetch`) shares.
 
 mod attempt;
 mod backend;
@@ -12,6 +13,7 @@ mod retry;
 mod spec;
 mod synthesis;
 mod template;
+mod transfer;
 mod voices;
 
 pub use attempt::AttemptError;
@@ -30,4 +32,7 @@ pub use spec::{
 };
 pub use synthesis::{synthesize_all, Delivery, Job};
 pub use template::{escape_xml, scrub, Secret, Template, TemplateError, Var, Vars};
+pub use transfer::{
+    client, read_limited, source_chain, transport_error, BodyError, MAX_REDIRECTS, USER_AGENT,
+};
 pub use voices::{VoiceBinding, Voices, VoicesError};

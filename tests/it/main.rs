@@ -9,6 +9,7 @@ mod espeak;
 mod fake_tts;
 mod harness;
 mod hostile;
+mod inputs;
 mod listen;
 mod memory;
 mod piper;
