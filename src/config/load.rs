@@ -99,11 +99,24 @@ impl Config {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        resolve(raw, path, base, &env_for_templates).map_err(|problem| ConfigError::Invalid {
-            path: shown,
-            problem,
+        let data_dir = data_dir(env);
+        resolve(raw, path, base, &env_for_templates, data_dir.as_deref()).map_err(|problem| {
+            ConfigError::Invalid {
+                path: shown,
+                problem,
+            }
         })
     }
+}
+
+/// bulletin's data folder, where voices are installed: `BULLETIN_DATA_DIR`,
+/// else `$XDG_DATA_HOME/bulletin`, else `~/.local/share/bulletin` (as
+/// `scripts/deps.sh` has it).
+fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    set("BULLETIN_DATA_DIR")
+        .or_else(|| set("XDG_DATA_HOME").map(|x| format!("{x}/bulletin")))
+        .or_else(|| set("HOME").map(|h| format!("{h}/.local/share/bulletin")))
 }
 
 fn resolve(
@@ -111,13 +124,14 @@ fn resolve(
     path: &Path,
     base: &Path,
     env: &dyn Fn(&str) -> Option<String>,
+    data_dir: Option<&str>,
 ) -> Result<Config, Problem> {
     let bulletin = bulletin::resolve(&raw.bulletin, base)?;
     let output = output::resolve(&raw.bulletin)?;
     let mut specs = Vec::new();
     let mut limits = BTreeMap::new();
     for (name, table) in raw.backends {
-        let (spec, limit) = backends::resolve(&name, table, env)?;
+        let (spec, limit) = backends::resolve(&name, table, env, data_dir)?;
         limits.insert(name, limit);
         specs.push(spec);
     }

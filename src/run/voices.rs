@@ -49,6 +49,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
                         .collect::<Vec<_>>()
                         .join(" "),
                     Transport::Command(c) => format!("program {}", c.program),
+                    Transport::Worker(w) => format!("worker {}", w.program),
                 })
                 .unwrap_or_default();
             let _ = writeln!(

@@ -12,6 +12,7 @@ mod spec;
 mod synthesis;
 mod template;
 mod voices;
+mod worker;
 
 pub use attempt::AttemptError;
 pub use backend::Backend;
@@ -24,8 +25,9 @@ pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy, RetryState};
 pub use spec::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
-    JsonTemplate, RedirectPolicy, ResponseSpec, SpeechRequest, Transport,
+    JsonTemplate, RedirectPolicy, ResponseSpec, SpeechRequest, Transport, WorkerSpec,
 };
 pub use synthesis::{synthesize_all, Delivery, Job};
 pub use template::{escape_xml, scrub, Secret, Template, TemplateError, Var, Vars};
 pub use voices::{VoiceBinding, Voices, VoicesError};
+pub use worker::PROTOCOL as WORKER_PROTOCOL;
