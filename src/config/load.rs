@@ -389,6 +389,15 @@ model = "kokoro"
             .voices
             .get(&c.script.languages["zh"].default.name)
             .unwrap();
-        assert_eq!(zh.voice, "cmn-latn-pinyin");
+        assert_eq!((zh.backend.as_str(), zh.voice.as_str()), ("zh-neural", "zh-neural"));
+        let zh_fallback = c.voices.get(zh.fallback.as_deref().unwrap()).unwrap();
+        assert_eq!(zh_fallback.voice, "cmn-latn-pinyin");
+        let en = c
+            .voices
+            .get(&c.script.languages["en"].default.name)
+            .unwrap();
+        assert_eq!(en.backend, "piper");
+        let en_fallback = c.voices.get(en.fallback.as_deref().unwrap()).unwrap();
+        assert_eq!((en_fallback.backend.as_str(), en_fallback.voice.as_str()), ("espeak", "en-us"));
     }
 }

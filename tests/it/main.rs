@@ -14,3 +14,5 @@ mod piper;
 mod presets;
 mod resilience;
 mod speakable;
+mod workers;
+mod intelligibility;
