@@ -389,7 +389,10 @@ model = "kokoro"
             .voices
             .get(&c.script.languages["zh"].default.name)
             .unwrap();
-        assert_eq!((zh.backend.as_str(), zh.voice.as_str()), ("zh-neural", "zh-neural"));
+        assert_eq!(
+            (zh.backend.as_str(), zh.voice.as_str()),
+            ("zh-neural", "zh-neural")
+        );
         let zh_fallback = c.voices.get(zh.fallback.as_deref().unwrap()).unwrap();
         assert_eq!(zh_fallback.voice, "cmn-latn-pinyin");
         let en = c
@@ -398,6 +401,9 @@ model = "kokoro"
             .unwrap();
         assert_eq!(en.backend, "piper");
         let en_fallback = c.voices.get(en.fallback.as_deref().unwrap()).unwrap();
-        assert_eq!((en_fallback.backend.as_str(), en_fallback.voice.as_str()), ("espeak", "en-us"));
+        assert_eq!(
+            (en_fallback.backend.as_str(), en_fallback.voice.as_str()),
+            ("espeak", "en-us")
+        );
     }
 }

@@ -138,5 +138,8 @@ fn a_recogniser_understands_the_default_english_voice_at_the_manifest_timings() 
     }
     let wer = errors as f64 / reference as f64;
     eprintln!("word error rate {wer:.3} over {reference} words\n{report}");
-    assert!(wer < MAX_WER, "word error rate {wer:.3} over {reference} words\n{report}");
+    assert!(
+        wer < MAX_WER,
+        "word error rate {wer:.3} over {reference} words\n{report}"
+    );
 }

@@ -94,7 +94,10 @@ fn children_of(pid: u32) -> Vec<u32> {
     if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
         for t in tasks.flatten() {
             if let Ok(list) = std::fs::read_to_string(t.path().join("children")) {
-                out.extend(list.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+                out.extend(
+                    list.split_whitespace()
+                        .filter_map(|p| p.parse::<u32>().ok()),
+                );
             }
         }
     }
@@ -177,7 +180,10 @@ fn a_worker_killed_mid_run_is_restarted_and_the_bulletin_completes() {
     assert!(stderr.contains("worker restarted"), "{stderr}");
     let second = read_pid(&pid_file).unwrap();
     assert_ne!(first, second);
-    assert!(!running(second), "the restarted worker is stopped at the end");
+    assert!(
+        !running(second),
+        "the restarted worker is stopped at the end"
+    );
     let m = manifest(&ws, "b");
     let segments = m["segments"].as_array().unwrap();
     assert!(segments.iter().all(|s| s["backend"] == "fake"));
@@ -283,7 +289,8 @@ fn check_zh_neural(ws: &Workspace, name: &str) -> serde_json::Value {
         );
         let clip = &samples[(start * 48) as usize..((end * 48) as usize).min(samples.len())];
         assert!(rms(clip) > 0.01, "segment {id} is audible");
-        let per_second = han(seg["text"].as_str().unwrap()) as f64 / ((end - start) as f64 / 1000.0);
+        let per_second =
+            han(seg["text"].as_str().unwrap()) as f64 / ((end - start) as f64 / 1000.0);
         // An attribution is short and full of breaks: slower by nature (2.8 a
         // second on the seed article, notes/zh-neural.md).
         let pace = if seg["kind"] == "attribution" {
@@ -319,7 +326,9 @@ fn zh_neural_speaks_every_chinese_segment_of_the_examples() {
         .success();
     let stderr = out.stderr();
     assert_eq!(
-        stderr.matches("licensed for non-commercial use only").count(),
+        stderr
+            .matches("licensed for non-commercial use only")
+            .count(),
         1,
         "the licence is logged once: {stderr}"
     );
@@ -379,7 +388,40 @@ fn a_segment_zh_neural_cannot_read_falls_back_and_the_log_names_it() {
     assert_eq!(by_id("a1-title")["spoken_voice"], "zh");
     let stderr = out.stderr();
     assert!(
-        stderr.contains("characters this voice cannot read: '覅'"),
+        stderr.contains("could not speak it: character '覅' (U+8985"),
         "{stderr}"
     );
+}
+
+#[test]
+fn sigterm_while_zh_neural_speaks_leaves_no_worker_behind() {
+    if !voice_installed("zh-neural", "BULLETIN_REQUIRE_ZH_NEURAL") {
+        return;
+    }
+    let ws = Workspace::new();
+    shipped_config(&ws);
+    let child = ws
+        .bulletin()
+        .args(["build", "-n", "zh"])
+        .arg_path(&examples().join("01-zh-river-park.txt"))
+        .arg_path(&examples().join("02-zh-library-hours.txt"))
+        .spawn();
+    let bulletin = child.id();
+    let mut workers = Vec::new();
+    wait_for("a worker to start", || {
+        workers = children_of(bulletin);
+        !workers.is_empty()
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    kill("-TERM", bulletin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(INTERRUPTED),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for pid in workers {
+        wait_for("the worker to be gone", || !running(pid));
+    }
 }
