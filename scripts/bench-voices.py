@@ -49,13 +49,13 @@ def setups():
     en = '[languages]\nen = "en"\nzh = "en"\n\n'
     zh = '[languages]\nzh = "zh"\nen = "zh"\n\n'
     return {
-        "piper-cli": (EN, en + '[voices.en]\nbackend = "p"\nvoice = \'%s\'\n\n[backends.p]\npreset = "piper-cli"\n'
+        "piper-cli": (EN, en + '[voices.en]\nbackend = "p"\nvoice = \'%s\'\nlang = "en"\n\n[backends.p]\npreset = "piper-cli"\n'
                       "program = '%s'\nconcurrency = 2\n" % (model, os.path.join(PIPER, "bin", "piper"))),
-        "piper-worker": (EN, en + '[voices.en]\nbackend = "p"\nvoice = "joe"\n\n[backends.p]\npreset = "piper-worker"\n'),
-        "piper-worker2": (EN, en + '[voices.en]\nbackend = "p"\nvoice = "joe"\n\n[backends.p]\npreset = "piper-worker"\npool = 2\n'),
-        "espeak-en": (EN, en + '[voices.en]\nbackend = "e"\nvoice = "en-us"\n\n[backends.e]\npreset = "espeak-ng"\n'),
-        "zh-neural": (ZH, zh + '[voices.zh]\nbackend = "z"\nvoice = "zh-neural"\n\n[backends.z]\npreset = "zh-neural"\n'),
-        "espeak-zh": (ZH, zh + '[voices.zh]\nbackend = "e"\nvoice = "cmn-latn-pinyin"\nspeed = 1.2\n\n[backends.e]\npreset = "espeak-ng"\n'),
+        "piper-worker": (EN, en + '[voices.en]\nbackend = "p"\nvoice = "joe"\nlang = "en"\n\n[backends.p]\npreset = "piper-worker"\n'),
+        "piper-worker2": (EN, en + '[voices.en]\nbackend = "p"\nvoice = "joe"\nlang = "en"\n\n[backends.p]\npreset = "piper-worker"\npool = 2\n'),
+        "espeak-en": (EN, en + '[voices.en]\nbackend = "e"\nvoice = "en-us"\nlang = "en"\n\n[backends.e]\npreset = "espeak-ng"\n'),
+        "zh-neural": (ZH, zh + '[voices.zh]\nbackend = "z"\nvoice = "zh-neural"\nlang = "zh"\n\n[backends.z]\npreset = "zh-neural"\n'),
+        "espeak-zh": (ZH, zh + '[voices.zh]\nbackend = "e"\nvoice = "cmn-latn-pinyin"\nspeed = 1.2\nlang = "zh"\n\n[backends.e]\npreset = "espeak-ng"\n'),
     }
 
 
