@@ -338,7 +338,13 @@ fn mixed_language_switch_speaks_english_runs_with_the_english_voice() {
         "{body:?}"
     );
     // Without the switch, the sentence stays whole with its own voice.
-    ws.write("voices.toml", config);
+    ws.write(
+        "voices.toml",
+        config.replace(
+            "\nmixed_language = \"switch\"\n",
+            "\nmixed_language = \"voice\"\n",
+        ),
+    );
     let plan = crate::speakable::plan(&ws, &ws.path("zh.txt"));
     assert!(plan["segments"]
         .as_array()
