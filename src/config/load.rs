@@ -381,6 +381,64 @@ model = "kokoro"
     }
 
     #[test]
+    fn workers_take_a_pool_and_find_their_program_in_the_data_folder() {
+        let text =
+            "[languages]\nen = \"en\"\n\n[voices.en]\nbackend = \"piper\"\nvoice = \"joe\"\n\n\
+                    [backends.piper]\npreset = \"piper-worker\"\n";
+        let parse_with = |text: &str, vars: &'static [(&'static str, &'static str)]| {
+            Config::parse(text, Path::new("voices.toml"), Secrets::Required, &|k| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        let worker = |c: &Config| match &c.voices.backends()[0].transport {
+            Transport::Worker(w) => (w.clone(), c.voices.backends()[0].concurrency.get()),
+            other => panic!("not a worker: {other:?}"),
+        };
+        let c = parse_with(text, &[("BULLETIN_DATA_DIR", "/d"), ("HOME", "/home/x")]).unwrap();
+        let (w, concurrency) = worker(&c);
+        assert_eq!(w.program, "/d/voices/piper/venv/bin/python");
+        assert_eq!(w.args, vec!["/d/voices/piper/piper_worker.py"]);
+        assert_eq!((w.pool.get(), concurrency), (1, 1));
+        assert_eq!(w.start_timeout, Duration::from_secs(60));
+        let c = parse_with(text, &[("XDG_DATA_HOME", "/x"), ("HOME", "/home/x")]).unwrap();
+        assert_eq!(
+            worker(&c).0.program,
+            "/x/bulletin/voices/piper/venv/bin/python"
+        );
+        let c = parse_with(text, &[("HOME", "/home/x")]).unwrap();
+        assert_eq!(
+            worker(&c).0.program,
+            "/home/x/.local/share/bulletin/voices/piper/venv/bin/python"
+        );
+        let c = parse_with(&format!("{text}pool = 3\n"), &[("HOME", "/h")]).unwrap();
+        assert_eq!(worker(&c).1, 3, "the pool is the concurrency");
+        for (extra, expect) in [
+            ("pool = 0\n", "pool"),
+            ("pool = 17\n", "pool"),
+            ("concurrency = 2\n", "set `pool`"),
+            ("input = \"stdin\"\n", "is for `kind = \"command\"`"),
+            ("start_timeout_secs = 0\n", "start_timeout_secs"),
+        ] {
+            let e = parse_with(&format!("{text}{extra}"), &[("HOME", "/h")])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(expect), "{extra}: {e}");
+        }
+        let notice = parse_with(
+            &text.replace("piper-worker", "zh-neural"),
+            &[("HOME", "/h")],
+        )
+        .unwrap();
+        assert!(notice.voices.backends()[0]
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("non-commercial use only"));
+    }
+
+    #[test]
     fn the_shipped_voices_toml_is_valid() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("voices.toml");
         let c = Config::load(&path, Secrets::Required, &|_| None).unwrap();

@@ -79,12 +79,19 @@ fn a_recogniser_understands_the_default_english_voice_at_the_manifest_timings() 
     }
     let ws = Workspace::new();
     shipped_config(&ws);
-    ws.bulletin()
+    let build = ws
+        .bulletin()
         .args(["build", "-n", "en"])
         .arg_path(&examples().join("03-en-harbour-ferry.txt"))
         .arg_path(&examples().join("04-en-school-meals.md"))
         .output()
         .success();
+    let log = build.stderr();
+    assert_eq!(
+        log.matches("worker ready").count(),
+        1,
+        "one Piper worker, its model loaded once, spoke every segment: {log}"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(ws.path("out/en.json")).unwrap()).unwrap();
     assert!(

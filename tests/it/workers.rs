@@ -229,39 +229,6 @@ fn a_missing_worker_falls_back_with_one_warning_that_says_how_to_install_it() {
         .all(|s| s["backend"] == "fake" && s["spoken_voice"] == "plain"));
 }
 
-#[test]
-fn the_piper_worker_speaks_the_english_examples_in_one_process() {
-    if !voice_installed("piper", "BULLETIN_REQUIRE_PIPER") {
-        return;
-    }
-    let ws = Workspace::new();
-    shipped_config(&ws);
-    let out = ws
-        .bulletin()
-        .args(["build", "-n", "en"])
-        .arg_path(&examples().join("03-en-harbour-ferry.txt"))
-        .arg_path(&examples().join("04-en-school-meals.md"))
-        .output()
-        .success();
-    let stderr = out.stderr();
-    assert_eq!(
-        stderr.matches("worker ready").count(),
-        1,
-        "one worker, loaded once: {stderr}"
-    );
-    let m = manifest(&ws, "en");
-    let (_, _, samples) = read_wav(&ws.path("out/en.wav"));
-    for seg in m["segments"].as_array().unwrap() {
-        assert_eq!(seg["backend"], "piper", "{}", seg["id"]);
-        let (start, end) = (
-            seg["start_ms"].as_u64().unwrap(),
-            seg["end_ms"].as_u64().unwrap(),
-        );
-        let clip = &samples[(start * 48) as usize..((end * 48) as usize).min(samples.len())];
-        assert!(rms(clip) > 0.01, "segment {} is audible", seg["id"]);
-    }
-}
-
 fn han(text: &str) -> usize {
     text.chars()
         .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c) || *c == '〇')
