@@ -392,3 +392,32 @@ fn sigterm_while_zh_neural_speaks_leaves_no_worker_behind() {
         wait_for("the worker to be gone", || !running(pid));
     }
 }
+
+#[test]
+fn a_zh_neural_worker_killed_mid_run_is_restarted_and_the_bulletin_completes() {
+    if !voice_installed("zh-neural", "BULLETIN_REQUIRE_ZH_NEURAL") {
+        return;
+    }
+    let ws = Workspace::new();
+    shipped_config(&ws);
+    let child = ws
+        .bulletin()
+        .args(["build", "-n", "zh"])
+        .arg_path(&examples().join("01-zh-river-park.txt"))
+        .arg_path(&examples().join("02-zh-library-hours.txt"))
+        .spawn();
+    let mut workers = Vec::new();
+    wait_for("a worker to start", || {
+        workers = children_of(child.id());
+        !workers.is_empty()
+    });
+    std::thread::sleep(Duration::from_millis(2500));
+    for pid in &workers {
+        kill("-KILL", *pid);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("worker restarted"), "{stderr}");
+    check_zh_neural(&ws, "zh");
+}
