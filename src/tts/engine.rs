@@ -21,6 +21,7 @@ use super::retry::{RetryPolicy, RetryState};
 use super::spec::{SpeechRequest, Transport};
 use super::template::{scrub, Secret};
 use super::voices::{VoiceBinding, Voices};
+use super::worker::WorkerBackend;
 
 struct Slot {
     backend: Box<dyn Backend>,
@@ -65,6 +66,9 @@ pub struct Engine {
     /// Room for decoded audio, reserved before a clip is decoded and held
     /// by the [`Synthesized`] until its consumer drops it.
     budget: MemoryBudget,
+    /// Fallbacks already warned about (voice, error): a voice that cannot
+    /// run at all (a worker not installed) warns once, not once a segment.
+    warned: std::sync::Mutex<std::collections::BTreeSet<(String, String)>>,
 }
 
 /// The budget of an engine not given one: ample for any sane clip, bounded
@@ -161,6 +165,12 @@ impl Engine {
                         spec.timeout,
                         spec.max_response_bytes,
                     )),
+                    Transport::Worker(worker) => Box::new(WorkerBackend::new(
+                        &spec.name,
+                        worker,
+                        spec.timeout,
+                        spec.max_response_bytes,
+                    )),
                 };
                 let slot = Slot {
                     backend,
@@ -190,6 +200,7 @@ impl Engine {
             voices,
             cache: None,
             budget: MemoryBudget::mib(DEFAULT_MEMORY_MIB),
+            warned: Default::default(),
             format: prepare.fingerprint(),
             prepare: Arc::new(prepare),
         }
@@ -224,7 +235,17 @@ impl Engine {
             let Some(next) = next.filter(|n| !tried.contains(n)) else {
                 break;
             };
-            tracing::warn!(voice = %tried[tried.len() - 1], fallback = %next, "voice failed; trying its fallback: {failure}");
+            let from = &tried[tried.len() - 1];
+            let first = self
+                .warned
+                .lock()
+                .expect("never poisoned")
+                .insert((from.clone(), failure.error.message.clone()));
+            if first {
+                tracing::warn!(voice = %from, fallback = %next, "voice failed; trying its fallback: {failure}");
+            } else {
+                tracing::debug!(voice = %from, fallback = %next, "voice failed again the same way; trying its fallback");
+            }
             let attempts_before = failure.attempts;
             result = self.synthesize_one(&next, text).await.map_err(|mut f| {
                 f.error.message = format!(

@@ -15,6 +15,7 @@ mod synthesis;
 mod template;
 mod transfer;
 mod voices;
+mod worker;
 
 pub use attempt::AttemptError;
 pub use backend::Backend;
@@ -28,7 +29,7 @@ pub use http::error_message;
 pub use retry::{parse_retry_after, RetryPolicy, RetryState};
 pub use spec::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
-    JsonTemplate, RedirectPolicy, ResponseSpec, SpeechRequest, Transport,
+    JsonTemplate, RedirectPolicy, ResponseSpec, SpeechRequest, Transport, WorkerSpec,
 };
 pub use synthesis::{synthesize_all, Delivery, Job};
 pub use template::{escape_xml, scrub, Secret, Template, TemplateError, Var, Vars};
@@ -36,3 +37,4 @@ pub use transfer::{
     client, read_limited, source_chain, transport_error, BodyError, MAX_REDIRECTS, USER_AGENT,
 };
 pub use voices::{VoiceBinding, Voices, VoicesError};
+pub use worker::PROTOCOL as WORKER_PROTOCOL;

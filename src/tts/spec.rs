@@ -31,12 +31,16 @@ pub struct BackendSpec {
     pub max_response_bytes: usize,
     /// A cap on requests started per minute, for plans that meter them.
     pub requests_per_minute: Option<NonZeroU32>,
+    /// Said where a user decides whether to air this backend (its licence,
+    /// say): by `bulletin voices`, and once in the log of a build it speaks in.
+    pub notice: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Transport {
     Http(HttpSpec),
     Command(CommandSpec),
+    Worker(WorkerSpec),
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +131,20 @@ pub struct CommandSpec {
     pub install_hint: Option<String>,
 }
 
+/// A program started once and kept loaded, spoken to in "bulletin worker
+/// protocol 1" (JSON lines over its stdin and stdout; see `worker.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerSpec {
+    pub program: String,
+    pub args: Vec<String>,
+    /// Workers run at once; each takes one request at a time.
+    pub pool: NonZeroUsize,
+    /// Time allowed from starting the program to its ready line.
+    pub start_timeout: Duration,
+    /// Told to the user when the program is missing or cannot get ready.
+    pub install_hint: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommandInput {
@@ -162,6 +180,8 @@ impl BackendSpec {
                 }
             }
             Transport::Command(c) => all.extend(c.args.iter()),
+            // Its arguments are plain text, given once at start.
+            Transport::Worker(_) => {}
         }
         all.iter().flat_map(|t| t.secrets().cloned()).collect()
     }
