@@ -13,7 +13,8 @@ use crate::tts::Voices;
 
 use super::error::{describe_toml_error, ConfigError, Problem};
 use super::raw::RawConfig;
-use super::{backends, bulletin, output, voices};
+use super::{backends, bulletin, cache, output, voices};
+use super::cache::CacheConfig;
 
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
@@ -26,6 +27,8 @@ pub struct Config {
     /// The voices, each resolved to its backend.
     pub voices: Voices,
     pub output: OutputSettings,
+    /// `[cache]`, as the file says it.
+    pub cache: CacheConfig,
 }
 
 /// Whether `${NAME}` secrets must be present. `plan` and `voices` (without
@@ -114,6 +117,7 @@ fn resolve(
 ) -> Result<Config, Problem> {
     let bulletin = bulletin::resolve(&raw.bulletin, base)?;
     let output = output::resolve(&raw.bulletin)?;
+    let cache = cache::resolve(&raw.cache, base)?;
     let mut specs = Vec::new();
     let mut limits = BTreeMap::new();
     for (name, table) in raw.backends {
@@ -138,6 +142,7 @@ fn resolve(
         },
         voices,
         output,
+        cache,
     })
 }
 

@@ -5,12 +5,14 @@
 //! - `bulletin`: `[bulletin]` → audio format and script settings.
 //! - `output`: `[bulletin]` → the artifacts' format and metadata.
 //! - `backends`: `[backends.*]` → backend specs, from presets parsed once.
+//! - `cache`: `[cache]` → where the clip cache is.
 //! - `voices`: `[voices.*]` and `[languages]` → voices resolved to backends.
 //! - `load`: [`Config::load`] ties them together.
 //! - `duration`: `700ms`, `1.5s`, `3m` as people write them.
 
 mod backends;
 mod bulletin;
+mod cache;
 mod duration;
 mod error;
 mod load;
@@ -19,6 +21,7 @@ mod raw;
 mod voices;
 
 pub use backends::preset_names;
+pub use cache::CacheConfig;
 pub use duration::parse_duration;
 pub use error::{suggest, ConfigError, Problem};
 pub use load::{Config, Secrets};
