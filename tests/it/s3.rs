@@ -173,7 +173,7 @@ fn shards_share_the_store_and_the_final_build_makes_no_request() {
         assert!(whole(key, bytes), "{key} is not a whole entry");
     }
 
-    // The final build on another machine: a fresh workspace, nothing local.
+    // The final build: its only cache is the bucket.
     let before = server.requests().len();
     let run = build(s3.run(&ws, &s3.endpoint), "news")
         .args(["-v", "--log-format", "json"])
@@ -211,6 +211,7 @@ fn shards_share_the_store_and_the_final_build_makes_no_request() {
         .output()
         .success();
     assert!(prune.stdout().starts_with("removed 0 clips"), "{}", prune.stdout());
+    std::thread::sleep(Duration::from_millis(1100));
     let prune = s3
         .run(&ws, &s3.endpoint)
         .args(["cache", "prune", "--older-than", "0s"])
@@ -438,7 +439,7 @@ fn an_unreachable_store_is_a_warning_and_the_bulletin_is_made() {
 }
 
 #[test]
-fn a_malformed_s3_url_is_a_usage_error() {
+fn a_malformed_s3_url_is_refused_before_any_request() {
     let ws = Workspace::new();
     let server = FakeTts::start();
     ws.write("voices.toml", openai_config(&server.url(), ""));
