@@ -11,10 +11,10 @@ use crate::output::OutputSettings;
 use crate::script::ScriptSettings;
 use crate::tts::Voices;
 
+use super::cache::CacheConfig;
 use super::error::{describe_toml_error, ConfigError, Problem};
 use super::raw::RawConfig;
 use super::{backends, bulletin, cache, output, voices};
-use super::cache::CacheConfig;
 
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 

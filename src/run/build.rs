@@ -123,8 +123,8 @@ fn build_counting(settings: &BuildSettings, tally: &mut Tally) -> Result<BuildRe
     let _lock = OutputLock::acquire(out, &settings.name, settings.wait_lock)?;
     output::recover(out, &settings.name);
 
-    let engine =
-        Engine::new(&settings.config.voices, settings.prepare.clone())?.with_cache(open_cache(settings)?);
+    let engine = Engine::new(&settings.config.voices, settings.prepare.clone())?
+        .with_cache(open_cache(settings)?);
     let cache = engine.cache();
     let spool = Spool::new_in(out, settings.config.audio).map_err(Error::Spool)?;
     let runtime = runtime()?;
@@ -200,8 +200,8 @@ fn synthesize_share(
     shard: Shard,
     tally: &mut Tally,
 ) -> Result<BuildReport, Error> {
-    let engine =
-        Engine::new(&settings.config.voices, settings.prepare.clone())?.with_cache(open_cache(settings)?);
+    let engine = Engine::new(&settings.config.voices, settings.prepare.clone())?
+        .with_cache(open_cache(settings)?);
     let cache = engine
         .cache()
         .ok_or_else(|| Error::BadArgument("--shard needs a clip cache".into()))?;

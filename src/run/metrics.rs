@@ -279,19 +279,37 @@ mod tests {
         assert_eq!(value(&scrape, "bulletin_run_cache_hits", None), 3.0);
         assert_eq!(value(&scrape, "bulletin_run_retries", None), 2.0);
         assert_eq!(value(&scrape, "bulletin_run_cache_errors", None), 1.0);
-        assert_eq!(value(&scrape, "bulletin_output_duration_seconds", None), 93.21);
-        assert_eq!(value(&scrape, "bulletin_output_integrated_lufs", None), -23.0);
+        assert_eq!(
+            value(&scrape, "bulletin_output_duration_seconds", None),
+            93.21
+        );
+        assert_eq!(
+            value(&scrape, "bulletin_output_integrated_lufs", None),
+            -23.0
+        );
         assert_eq!(value(&scrape, LAST_SUCCESS, None), 1.8e9);
         assert_eq!(
-            value(&scrape, "bulletin_run_segment_failures", Some(("backend", "kokoro"))),
+            value(
+                &scrape,
+                "bulletin_run_segment_failures",
+                Some(("backend", "kokoro"))
+            ),
             1.0
         );
         assert_eq!(
-            value(&scrape, "bulletin_run_segment_failures", Some(("backend", "espeak"))),
+            value(
+                &scrape,
+                "bulletin_run_segment_failures",
+                Some(("backend", "espeak"))
+            ),
             0.0
         );
         for s in &scrape.samples {
-            assert!(s.labels.get("name").is_some_and(|n| n.contains("morning")), "{}", s.metric);
+            assert!(
+                s.labels.get("name").is_some_and(|n| n.contains("morning")),
+                "{}",
+                s.metric
+            );
             assert_eq!(s.labels.get("shard"), Some("1/4"), "{}", s.metric);
         }
         for s in &scrape.docs {
@@ -322,9 +340,15 @@ mod tests {
         let scrape = parsed(&std::fs::read_to_string(&path).unwrap());
         assert_eq!(value(&scrape, "bulletin_run_success", None), 0.0);
         assert_eq!(value(&scrape, "bulletin_run_exit_code", None), 5.0);
-        assert_eq!(value(&scrape, "bulletin_run_timestamp_seconds", None), 2000.0);
+        assert_eq!(
+            value(&scrape, "bulletin_run_timestamp_seconds", None),
+            2000.0
+        );
         assert_eq!(value(&scrape, LAST_SUCCESS, None), 1000.0);
-        assert!(scrape.samples.iter().all(|s| s.labels.get("shard").is_none()));
+        assert!(scrape
+            .samples
+            .iter()
+            .all(|s| s.labels.get("shard").is_none()));
         let names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -177,13 +177,19 @@ pub fn cache_settings(
     let front = local
         .or_else(|| set(CACHE_LOCAL_ENV))
         .or_else(|| config.local.clone());
-    if front.as_deref().and_then(|f| f.to_str()).is_some_and(|f| f.starts_with("s3://")) {
+    if front
+        .as_deref()
+        .and_then(|f| f.to_str())
+        .is_some_and(|f| f.starts_with("s3://"))
+    {
         return Err(Error::BadArgument(
             "the cache in front (--cache-local) must be a local folder".into(),
         ));
     }
     let shared = match dir.to_str().and_then(S3Settings::parse_url) {
-        Some(Ok((bucket, prefix))) => CacheStore::S3(S3Settings::from_env(bucket, prefix, env)),
+        Some(Ok((bucket, prefix))) => {
+            CacheStore::S3(Box::new(S3Settings::from_env(bucket, prefix, env)))
+        }
         Some(Err(message)) => return Err(Error::BadArgument(format!("--cache-dir {message}"))),
         None => CacheStore::Local(dir),
     };
@@ -244,7 +250,10 @@ mod tests {
         let at = |arg: Option<&str>, env: &dyn Fn(&str) -> Option<String>, config: &CacheConfig| {
             cache_settings(arg.map(PathBuf::from), None, false, config, env).unwrap()
         };
-        assert_eq!(shared(at(Some("/from/cli"), &env, &config)), local("/from/cli"));
+        assert_eq!(
+            shared(at(Some("/from/cli"), &env, &config)),
+            local("/from/cli")
+        );
         assert_eq!(shared(at(None, &env, &config)), local("/from/env"));
         assert_eq!(shared(at(None, &none, &config)), local("/from/config"));
         assert_ne!(shared(at(None, &none, &no_config)), local("/from/env"));

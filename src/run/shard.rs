@@ -87,7 +87,11 @@ mod tests {
             let mut sizes = vec![0usize; n as usize];
             for i in 0..2000 {
                 let d = digest(i);
-                let owners: Vec<u32> = shards.iter().filter(|s| s.owns(&d)).map(|s| s.index).collect();
+                let owners: Vec<u32> = shards
+                    .iter()
+                    .filter(|s| s.owns(&d))
+                    .map(|s| s.index)
+                    .collect();
                 assert_eq!(owners.len(), 1, "key {i} with {n} shards: {owners:?}");
                 sizes[owners[0] as usize] += 1;
             }

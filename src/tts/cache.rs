@@ -504,7 +504,11 @@ mod tests {
         cache.put(&both, &clip()).await;
         assert_eq!(clips(&cache).await, vec![2, 2], "writes go to every store");
         assert_eq!((cache.unstored(), cache.errors()), (0, 0));
-        assert!(cache.location().contains("in front"), "{}", cache.location());
+        assert!(
+            cache.location().contains("in front"),
+            "{}",
+            cache.location()
+        );
     }
 
     /// A store that fails every request, counting them.
@@ -564,10 +568,20 @@ mod tests {
         assert!(cache.get(&key).await.is_none());
         cache.put(&key, &clip()).await;
         cache.put_prepared(&key, "f", &clip()).await;
-        assert!(cache.get(&key).await.is_some(), "the local store still works");
-        assert_eq!(*broken.calls.lock().unwrap(), 1, "tried once, then left alone");
+        assert!(
+            cache.get(&key).await.is_some(),
+            "the local store still works"
+        );
+        assert_eq!(
+            *broken.calls.lock().unwrap(),
+            1,
+            "tried once, then left alone"
+        );
         assert_eq!(cache.unstored(), 2);
         assert_eq!(cache.errors(), 1);
-        assert!(cache.stats().await.is_err(), "cache stats reports the failure");
+        assert!(
+            cache.stats().await.is_err(),
+            "cache stats reports the failure"
+        );
     }
 }

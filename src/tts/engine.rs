@@ -797,13 +797,19 @@ mod tests {
             .with_cache(Some(ClipCache::new(dir.path())));
         let err = e.synthesize("v", "Hello there.").await.unwrap_err();
         assert_eq!(err.attempts, 2);
-        assert_eq!(e.cache.as_ref().unwrap().stats().await.unwrap()[0].1.clips, 0);
+        assert_eq!(
+            e.cache.as_ref().unwrap().stats().await.unwrap()[0].1.clips,
+            0
+        );
         let slots = BTreeMap::from([("b".to_owned(), slot(vec![Ok(tone())], 1, None))]);
         let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
             .with_cache(Some(ClipCache::new(dir.path())));
         let done = e.synthesize("v", "Hello there.").await.unwrap();
         assert!(!done.meta.cached && done.clip.duration().as_secs_f64() > 0.4);
-        assert_eq!(e.cache.as_ref().unwrap().stats().await.unwrap()[0].1.clips, 1);
+        assert_eq!(
+            e.cache.as_ref().unwrap().stats().await.unwrap()[0].1.clips,
+            1
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -12,7 +12,7 @@ use super::store::{LocalStore, Store, StoreError};
 #[derive(Debug, Clone, PartialEq)]
 pub enum CacheStore {
     Local(PathBuf),
-    S3(S3Settings),
+    S3(Box<S3Settings>),
 }
 
 impl CacheStore {

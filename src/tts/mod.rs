@@ -25,13 +25,13 @@ pub use engine::{
 };
 pub use http::error_message;
 pub use location::{CacheSettings, CacheStore};
-pub use s3::{S3Settings, S3Store, S3_RETRIES, S3_RETRY_WITHIN};
-pub use store::{Entry, LocalStore, Object, Store, StoreError};
 pub use retry::{parse_retry_after, RetryPolicy, RetryState};
+pub use s3::{S3Settings, S3Store, S3_RETRIES, S3_RETRY_WITHIN};
 pub use spec::{
     AudioFormat, BackendSpec, BodySpec, CommandInput, CommandOutput, CommandSpec, HttpSpec,
     JsonTemplate, RedirectPolicy, ResponseSpec, SpeechRequest, Transport,
 };
+pub use store::{Entry, LocalStore, Object, Store, StoreError};
 pub use synthesis::{synthesize_all, Delivery, Job};
 pub use template::{escape_xml, scrub, Secret, Template, TemplateError, Var, Vars};
 pub use voices::{VoiceBinding, Voices, VoicesError};

@@ -56,7 +56,10 @@ impl fmt::Debug for S3Settings {
             .field("prefix", &self.prefix)
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
-            .field("credentials", &self.access_key_id.as_ref().map(|_| "from the environment"))
+            .field(
+                "credentials",
+                &self.access_key_id.as_ref().map(|_| "from the environment"),
+            )
             .field("allow_http", &self.allow_http)
             .finish()
     }
@@ -69,17 +72,25 @@ impl S3Settings {
         let rest = url.strip_prefix("s3://")?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() {
-            return Some(Err(format!("`{url}` names no bucket: use s3://BUCKET/PREFIX")));
+            return Some(Err(format!(
+                "`{url}` names no bucket: use s3://BUCKET/PREFIX"
+            )));
         }
         let prefix = prefix.trim_matches('/');
         if prefix.split('/').any(|p| p == "." || p == "..") {
-            return Some(Err(format!("`{url}`: a prefix must not contain `.` or `..`")));
+            return Some(Err(format!(
+                "`{url}`: a prefix must not contain `.` or `..`"
+            )));
         }
         Some(Ok((bucket.to_owned(), prefix.to_owned())))
     }
 
     /// The settings for `s3://bucket/prefix` from the standard AWS variables in `env`.
-    pub fn from_env(bucket: String, prefix: String, env: &dyn Fn(&str) -> Option<String>) -> S3Settings {
+    pub fn from_env(
+        bucket: String,
+        prefix: String,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> S3Settings {
         let var = |k: &str| env(k).filter(|v| !v.is_empty());
         let secret = |k: &str| var(k).map(|v| Secret::new(k, v));
         S3Settings {
@@ -329,9 +340,15 @@ mod tests {
         assert!(s.allow_http);
         assert_eq!(s.url(), "s3://b/p");
         let shown = format!("{s:?}");
-        assert!(!shown.contains("wJalrXUtnFEMI-secret") && !shown.contains("AKIDEXAMPLE"), "{shown}");
+        assert!(
+            !shown.contains("wJalrXUtnFEMI-secret") && !shown.contains("AKIDEXAMPLE"),
+            "{shown}"
+        );
         let none = S3Settings::from_env("b".into(), String::new(), &|_| None);
-        assert_eq!((none.region.as_str(), none.allow_http), ("us-east-1", false));
+        assert_eq!(
+            (none.region.as_str(), none.allow_http),
+            ("us-east-1", false)
+        );
         assert_eq!(none.url(), "s3://b");
     }
 
@@ -343,14 +360,12 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let env = |k: &str| {
-            match k {
-                "AWS_ACCESS_KEY_ID" => Some("AKIDEXAMPLE".to_owned()),
-                "AWS_SECRET_ACCESS_KEY" => Some("very-secret-value".to_owned()),
-                "AWS_ALLOW_HTTP" => Some("true".to_owned()),
-                "AWS_ENDPOINT_URL" => Some(format!("http://127.0.0.1:{port}")),
-                _ => None,
-            }
+        let env = |k: &str| match k {
+            "AWS_ACCESS_KEY_ID" => Some("AKIDEXAMPLE".to_owned()),
+            "AWS_SECRET_ACCESS_KEY" => Some("very-secret-value".to_owned()),
+            "AWS_ALLOW_HTTP" => Some("true".to_owned()),
+            "AWS_ENDPOINT_URL" => Some(format!("http://127.0.0.1:{port}")),
+            _ => None,
         };
         let store = S3Store::new(&S3Settings::from_env("clips".into(), "p".into(), &env)).unwrap();
         let started = std::time::Instant::now();

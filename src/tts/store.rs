@@ -154,7 +154,8 @@ impl LocalStore {
             if !shard.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
-            let inner = fs::read_dir(shard.path()).map_err(|e| self.error("list", &shard.path(), e))?;
+            let inner =
+                fs::read_dir(shard.path()).map_err(|e| self.error("list", &shard.path(), e))?;
             for entry in inner.flatten() {
                 let key = format!(
                     "{}/{}",
@@ -223,7 +224,10 @@ mod tests {
     fn entry_keys_are_two_hex_digits_then_the_digest() {
         assert!(is_entry_key("ab/ab12.wav"));
         assert!(is_entry_key("ab/ab12.pcm"));
-        assert!(!is_entry_key("ab/cd12.wav"), "the folder is the digest's start");
+        assert!(
+            !is_entry_key("ab/cd12.wav"),
+            "the folder is the digest's start"
+        );
         assert!(!is_entry_key("ab/.entry-x.partial"));
         assert!(!is_entry_key("ab12.wav"));
         assert!(!is_entry_key("ab/ab12.txt"));
@@ -238,7 +242,10 @@ mod tests {
         store.put("ab/ab1.wav", b"one".to_vec()).await.unwrap();
         store.put("cd/cd2.pcm", b"two!".to_vec()).await.unwrap();
         std::fs::write(dir.path().join("ab/.entry-1.partial"), b"x").unwrap();
-        assert_eq!(store.get("ab/ab1.wav").await.unwrap().unwrap().bytes, b"one");
+        assert_eq!(
+            store.get("ab/ab1.wav").await.unwrap().unwrap().bytes,
+            b"one"
+        );
         let keys: Vec<(String, u64)> = store
             .list()
             .await

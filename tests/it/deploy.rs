@@ -66,7 +66,11 @@ fn check_pod(all: &BTreeMap<(String, String), Value>, pod: &Value, what: &str) -
         matches!(spec["restartPolicy"].as_str(), Some("Never" | "OnFailure")),
         "{what}: a Job's pods must not restart Always"
     );
-    assert_eq!(spec["securityContext"]["runAsNonRoot"], Value::Bool(true), "{what}");
+    assert_eq!(
+        spec["securityContext"]["runAsNonRoot"],
+        Value::Bool(true),
+        "{what}"
+    );
     assert_eq!(
         spec["securityContext"]["runAsUser"].as_u64(),
         Some(dockerfile_uid()),
@@ -76,8 +80,14 @@ fn check_pod(all: &BTreeMap<(String, String), Value>, pod: &Value, what: &str) -
     assert_eq!(containers.len(), 1, "{what}");
     let c = &containers[0];
     assert!(c["image"].as_str().unwrap().contains("bulletin"), "{what}");
-    assert!(c["command"].is_null(), "{what}: the image's entrypoint is the binary");
-    assert_eq!(c["securityContext"]["allowPrivilegeEscalation"], Value::Bool(false));
+    assert!(
+        c["command"].is_null(),
+        "{what}: the image's entrypoint is the binary"
+    );
+    assert_eq!(
+        c["securityContext"]["allowPrivilegeEscalation"],
+        Value::Bool(false)
+    );
     // The environment: cache location from the ConfigMap, credentials from the Secret.
     let from: Vec<(String, String)> = c["envFrom"]
         .as_sequence()
@@ -87,7 +97,10 @@ fn check_pod(all: &BTreeMap<(String, String), Value>, pod: &Value, what: &str) -
             if let Some(name) = e["secretRef"]["name"].as_str() {
                 ("Secret".to_owned(), name.to_owned())
             } else {
-                ("ConfigMap".to_owned(), e["configMapRef"]["name"].as_str().unwrap().to_owned())
+                (
+                    "ConfigMap".to_owned(),
+                    e["configMapRef"]["name"].as_str().unwrap().to_owned(),
+                )
             }
         })
         .collect();
@@ -100,15 +113,24 @@ fn check_pod(all: &BTreeMap<(String, String), Value>, pod: &Value, what: &str) -
             "{key}: a placeholder, never a real credential"
         );
     }
-    let env = from.iter().find(|(k, _)| k == "ConfigMap").expect("a ConfigMap");
+    let env = from
+        .iter()
+        .find(|(k, _)| k == "ConfigMap")
+        .expect("a ConfigMap");
     let env = &get(all, "ConfigMap", &env.1)["data"];
     assert!(
-        env["BULLETIN_CACHE_DIR"].as_str().unwrap().starts_with("s3://"),
+        env["BULLETIN_CACHE_DIR"]
+            .as_str()
+            .unwrap()
+            .starts_with("s3://"),
         "{what}: the cache is on S3"
     );
     for (key, _) in env.as_mapping().unwrap() {
         let key = key.as_str().unwrap();
-        assert!(!key.contains("SECRET") && !key.contains("KEY_ID"), "{key} belongs in the Secret");
+        assert!(
+            !key.contains("SECRET") && !key.contains("KEY_ID"),
+            "{key} belongs in the Secret"
+        );
     }
     // Every argument that names a path is on a mounted volume.
     let mounts: Vec<String> = c["volumeMounts"]
@@ -124,7 +146,10 @@ fn check_pod(all: &BTreeMap<(String, String), Value>, pod: &Value, what: &str) -
         .map(|v| v["name"].as_str().unwrap())
         .collect();
     for m in c["volumeMounts"].as_sequence().unwrap() {
-        assert!(volumes.contains(&m["name"].as_str().unwrap()), "{what}: {m:?}");
+        assert!(
+            volumes.contains(&m["name"].as_str().unwrap()),
+            "{what}: {m:?}"
+        );
     }
     let args = strings(&c["args"]);
     assert_eq!(args[0], "build", "{what}");
@@ -136,7 +161,10 @@ fn check_pod(all: &BTreeMap<(String, String), Value>, pod: &Value, what: &str) -
     }
     let help = build_flags();
     for flag in args.iter().filter(|a| a.starts_with('-')) {
-        assert!(help.contains(flag.as_str()), "{what}: `bulletin build` has no {flag}");
+        assert!(
+            help.contains(flag.as_str()),
+            "{what}: `bulletin build` has no {flag}"
+        );
     }
     // The config the pods read is the ConfigMap mounted there, and it loads.
     let config = &args[args.iter().position(|a| a == "-c").unwrap() + 1];
@@ -149,10 +177,15 @@ fn dockerfile_uid() -> u64 {
     let text = std::fs::read_to_string(repo("Dockerfile")).unwrap();
     let user = text
         .lines()
-        .filter_map(|l| l.strip_prefix("USER "))
-        .last()
+        .rev()
+        .find_map(|l| l.strip_prefix("USER "))
         .expect("a USER line");
-    user.split(':').next().unwrap().trim().parse().expect("a numeric USER")
+    user.split(':')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .expect("a numeric USER")
 }
 
 fn value_after<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
@@ -241,16 +274,23 @@ fn the_dockerfile_builds_in_one_stage_and_runs_slim_as_a_user() {
     let text = std::fs::read_to_string(repo("Dockerfile")).unwrap();
     let froms: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
     assert!(froms.len() >= 2, "multi-stage: {froms:?}");
-    assert!(froms[0].contains("rust:") && froms[0].ends_with(" AS build"), "{froms:?}");
+    assert!(
+        froms[0].contains("rust:") && froms[0].ends_with(" AS build"),
+        "{froms:?}"
+    );
     assert!(froms.last().unwrap().contains("debian:") && froms.last().unwrap().contains("-slim"));
     assert!(text.contains("cargo build --release --locked --bin bulletin"));
     let run_stage = &text[text.rfind("\nFROM ").unwrap()..];
     assert!(run_stage.contains("espeak-ng") && run_stage.contains("ca-certificates"));
-    assert!(run_stage.contains("COPY --from=build /src/target/release/bulletin /usr/local/bin/bulletin"));
+    assert!(run_stage
+        .contains("COPY --from=build /src/target/release/bulletin /usr/local/bin/bulletin"));
     assert!(run_stage.contains("ENTRYPOINT [\"/usr/local/bin/bulletin\"]"));
     assert_ne!(dockerfile_uid(), 0, "not root");
     // Files the build needs besides src/: what include_str! reads.
-    assert!(text.contains("COPY tests tests"), "tests/fixtures are compiled in");
+    assert!(
+        text.contains("COPY tests tests"),
+        "tests/fixtures are compiled in"
+    );
     let ignore = std::fs::read_to_string(repo(".dockerignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "target"));
     // The config the image carries is the repository's, and it loads.

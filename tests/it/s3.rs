@@ -27,7 +27,9 @@ struct S3 {
 
 /// The moto server from the environment, with a prefix of this test's own.
 fn s3(test: &str) -> Option<S3> {
-    let endpoint = std::env::var("BULLETIN_S3_ENDPOINT").ok().filter(|v| !v.is_empty());
+    let endpoint = std::env::var("BULLETIN_S3_ENDPOINT")
+        .ok()
+        .filter(|v| !v.is_empty());
     let Some(endpoint) = endpoint else {
         assert!(
             std::env::var_os("BULLETIN_REQUIRE_TOOLS").is_none(),
@@ -81,7 +83,13 @@ impl S3 {
             let mut out = Vec::new();
             for meta in metas {
                 let meta = meta.unwrap();
-                let bytes = store.get(&meta.location).await.unwrap().bytes().await.unwrap();
+                let bytes = store
+                    .get(&meta.location)
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
                 out.push((meta.location.to_string(), bytes.to_vec()));
             }
             out
@@ -143,7 +151,10 @@ fn shards_share_the_store_and_the_final_build_makes_no_request() {
     let Some(s3) = s3("shards") else { return };
     let server = FakeTts::start();
     let ws = Workspace::new();
-    ws.write("voices.toml", openai_config(&server.url(), "loudness = \"off\""));
+    ws.write(
+        "voices.toml",
+        openai_config(&server.url(), "loudness = \"off\""),
+    );
     let planned = planned_texts(&ws);
     let mut shares = Vec::new();
     for k in 0..2 {
@@ -154,7 +165,10 @@ fn shards_share_the_store_and_the_final_build_makes_no_request() {
             .output()
             .success();
         assert_outcome_clean(&run);
-        assert_no_credentials("metrics", &std::fs::read_to_string(ws.path(&format!("m{k}.prom"))).unwrap());
+        assert_no_credentials(
+            "metrics",
+            &std::fs::read_to_string(ws.path(&format!("m{k}.prom"))).unwrap(),
+        );
         let sent = texts(&server, before);
         assert!(sent.values().all(|&n| n == 1), "{sent:?}");
         shares.push(sent.into_keys().collect::<BTreeSet<_>>());
@@ -180,7 +194,11 @@ fn shards_share_the_store_and_the_final_build_makes_no_request() {
         .output()
         .success();
     assert_outcome_clean(&run);
-    assert_eq!(server.requests().len(), before, "the final build makes no request");
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "the final build makes no request"
+    );
     let manifest = assert_every_segment_speaks(&ws, "news");
     assert_no_credentials("manifest", &manifest.to_string());
     assert!(manifest["segments"]
@@ -210,7 +228,11 @@ fn shards_share_the_store_and_the_final_build_makes_no_request() {
         .args(["cache", "prune", "--older-than", "1d"])
         .output()
         .success();
-    assert!(prune.stdout().starts_with("removed 0 clips"), "{}", prune.stdout());
+    assert!(
+        prune.stdout().starts_with("removed 0 clips"),
+        "{}",
+        prune.stdout()
+    );
     std::thread::sleep(Duration::from_millis(1100));
     let prune = s3
         .run(&ws, &s3.endpoint)
@@ -218,7 +240,9 @@ fn shards_share_the_store_and_the_final_build_makes_no_request() {
         .output()
         .success();
     assert!(
-        prune.stdout().starts_with(&format!("removed {} clips", 2 * planned.len())),
+        prune
+            .stdout()
+            .starts_with(&format!("removed {} clips", 2 * planned.len())),
         "{}",
         prune.stdout()
     );
@@ -237,12 +261,19 @@ fn a_local_cache_in_front_serves_the_next_build_without_the_store() {
         .success();
     assert_outcome_clean(&run);
     let made = server.requests().len();
-    assert_eq!(s3.objects().len(), 2 * made, "written to the shared store too");
+    assert_eq!(
+        s3.objects().len(),
+        2 * made,
+        "written to the shared store too"
+    );
     // The store gone (a closed port): the local cache alone serves every clip.
-    let run = build(with_store(ws.bulletin(), &s3.url(), &closed_endpoint()), "b")
-        .args(["--cache-local", "front"])
-        .output()
-        .success();
+    let run = build(
+        with_store(ws.bulletin(), &s3.url(), &closed_endpoint()),
+        "b",
+    )
+    .args(["--cache-local", "front"])
+    .output()
+    .success();
     assert_eq!(server.requests().len(), made, "served from the local cache");
     assert!(!run.stderr().contains("unavailable"), "{}", run.stderr());
 }
@@ -270,7 +301,9 @@ impl Relay {
                     let _ = client.shutdown(Shutdown::Both);
                     continue;
                 }
-                let Ok(server) = TcpStream::connect(&upstream) else { continue };
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
                 {
                     let mut open = o.lock().unwrap();
                     open.push(client.try_clone().unwrap());
@@ -319,13 +352,19 @@ fn a_store_that_goes_away_mid_run_costs_no_bulletin() {
         Reply::Wav(SHAPES[n % SHAPES.len()])
     }));
     let ws = Workspace::new();
-    ws.write("voices.toml", openai_config(&server.url(), "loudness = \"off\""));
+    ws.write(
+        "voices.toml",
+        openai_config(&server.url(), "loudness = \"off\""),
+    );
     let planned = planned_texts(&ws);
     let run = build(s3.run(&ws, &relay.endpoint()), "news")
         .args(["--metrics-file", "m.prom"])
         .output()
         .success();
-    assert!(relay.cut.load(Ordering::SeqCst), "the store went away during the run");
+    assert!(
+        relay.cut.load(Ordering::SeqCst),
+        "the store went away during the run"
+    );
     assert!(
         run.stderr().contains("clip cache unavailable") && run.stderr().contains(&s3.url()),
         "one warning naming the store:\n{}",
@@ -338,11 +377,20 @@ fn a_store_that_goes_away_mid_run_costs_no_bulletin() {
         run.stderr()
     );
     assert_outcome_clean(&run);
-    assert_eq!(texts(&server, 0).len(), planned.iter().collect::<BTreeSet<_>>().len());
+    assert_eq!(
+        texts(&server, 0).len(),
+        planned.iter().collect::<BTreeSet<_>>().len()
+    );
     assert_every_segment_speaks(&ws, "news");
     let metrics = std::fs::read_to_string(ws.path("m.prom")).unwrap();
-    assert!(metrics.contains("bulletin_run_success{name=\"news\"} 1\n"), "{metrics}");
-    assert!(!metrics.contains("bulletin_run_cache_errors{name=\"news\"} 0\n"), "{metrics}");
+    assert!(
+        metrics.contains("bulletin_run_success{name=\"news\"} 1\n"),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.contains("bulletin_run_cache_errors{name=\"news\"} 0\n"),
+        "{metrics}"
+    );
     // Whatever reached the store before it went is whole.
     for (key, bytes) in s3.objects() {
         assert!(whole(&key, &bytes), "{key} is not a whole entry");
@@ -356,7 +404,10 @@ fn a_killed_shard_resumes_and_every_object_is_whole() {
     let count = served.clone();
     let server = FakeTts::with(Arc::new(move |_, n| {
         count.fetch_add(1, Ordering::SeqCst);
-        Reply::After(Duration::from_millis(150), Box::new(Reply::Wav(SHAPES[n % SHAPES.len()])))
+        Reply::After(
+            Duration::from_millis(150),
+            Box::new(Reply::Wav(SHAPES[n % SHAPES.len()])),
+        )
     }));
     let ws = Workspace::new();
     ws.write("voices.toml", openai_config(&server.url(), ""));
@@ -371,7 +422,11 @@ fn a_killed_shard_resumes_and_every_object_is_whole() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let first = server.requests().len();
-    assert!(first < planned.len(), "killed before the end: {first} of {}", planned.len());
+    assert!(
+        first < planned.len(),
+        "killed before the end: {first} of {}",
+        planned.len()
+    );
     for (key, bytes) in s3.objects() {
         assert!(whole(&key, &bytes), "{key} is not a whole entry");
     }
@@ -389,7 +444,11 @@ fn a_killed_shard_resumes_and_every_object_is_whole() {
     );
     let before = server.requests().len();
     build(s3.run(&ws, &s3.endpoint), "news").output().success();
-    assert_eq!(server.requests().len(), before, "the final build makes no request");
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "the final build makes no request"
+    );
     assert_every_segment_speaks(&ws, "news");
 }
 
@@ -407,15 +466,21 @@ fn closed_endpoint() -> String {
 fn an_unreachable_store_is_a_warning_and_the_bulletin_is_made() {
     let server = FakeTts::start();
     let ws = Workspace::new();
-    ws.write("voices.toml", openai_config(&server.url(), "loudness = \"off\""));
+    ws.write(
+        "voices.toml",
+        openai_config(&server.url(), "loudness = \"off\""),
+    );
     let planned = planned_texts(&ws);
     let endpoint = closed_endpoint();
-    let run = build(with_store(ws.bulletin(), "s3://clips/news", &endpoint), "news")
-        .args(["-vv"])
-        .output()
-        .success()
-        .stderr_has("clip cache unavailable")
-        .stderr_has("s3://clips/news");
+    let run = build(
+        with_store(ws.bulletin(), "s3://clips/news", &endpoint),
+        "news",
+    )
+    .args(["-vv"])
+    .output()
+    .success()
+    .stderr_has("clip cache unavailable")
+    .stderr_has("s3://clips/news");
     assert_outcome_clean(&run);
     assert_eq!(server.requests().len(), planned.len());
     let manifest = assert_every_segment_speaks(&ws, "news");
@@ -430,11 +495,14 @@ fn an_unreachable_store_is_a_warning_and_the_bulletin_is_made() {
     assert_outcome_clean(&stats);
 
     // A shard cannot do its job without the store: not a success.
-    let shard = build(with_store(ws.bulletin(), "s3://clips/news", &endpoint), "news")
-        .args(["--shard", "0/2"])
-        .output()
-        .fails_with(1)
-        .stderr_has("could not be stored");
+    let shard = build(
+        with_store(ws.bulletin(), "s3://clips/news", &endpoint),
+        "news",
+    )
+    .args(["--shard", "0/2"])
+    .output()
+    .fails_with(1)
+    .stderr_has("could not be stored");
     assert_outcome_clean(&shard);
 }
 

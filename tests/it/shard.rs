@@ -87,7 +87,11 @@ fn shards_cover_every_segment_once_and_the_final_build_makes_no_request() {
             .args(["--metrics-file", &format!("shard-{k}.prom")])
             .output()
             .success();
-        assert_eq!(run.stdout(), "", "a shard writes no bulletin and lists no path");
+        assert_eq!(
+            run.stdout(),
+            "",
+            "a shard writes no bulletin and lists no path"
+        );
         let sent = texts(&server, before);
         assert!(
             sent.values().all(|&n| n == 1),
@@ -112,7 +116,11 @@ fn shards_cover_every_segment_once_and_the_final_build_makes_no_request() {
         for b in &shares[i + 1..] {
             assert!(a.is_disjoint(b), "shares overlap: {:?}", a.intersection(b));
         }
-        assert!(!a.is_empty(), "each of 3 shards has some of {} segments", planned.len());
+        assert!(
+            !a.is_empty(),
+            "each of 3 shards has some of {} segments",
+            planned.len()
+        );
     }
     let union: BTreeSet<String> = shares.iter().flatten().cloned().collect();
     assert_eq!(union, planned.iter().cloned().collect::<BTreeSet<_>>());
@@ -121,7 +129,11 @@ fn shards_cover_every_segment_once_and_the_final_build_makes_no_request() {
     // A shard run again finds its share cached: the split is stable.
     let before = server.requests().len();
     shard(&ws, 1, 3).output().success();
-    assert_eq!(server.requests().len(), before, "a re-run shard makes no request");
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "a re-run shard makes no request"
+    );
 
     let run = ws
         .bulletin()
@@ -131,7 +143,11 @@ fn shards_cover_every_segment_once_and_the_final_build_makes_no_request() {
         .env("FAKE_TTS_KEY", SECRET)
         .output()
         .success();
-    assert_eq!(server.requests().len(), before, "the final build makes no request");
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "the final build makes no request"
+    );
     assert!(run.stdout().contains("out/news.json"));
     let manifest = assert_every_segment_speaks(&ws, "news");
     assert!(manifest["segments"]
@@ -140,7 +156,10 @@ fn shards_cover_every_segment_once_and_the_final_build_makes_no_request() {
         .iter()
         .all(|s| s["cached"] == true && s["attempts"] == 0));
     let metrics = std::fs::read_to_string(ws.path("final.prom")).unwrap();
-    assert!(metrics.contains("bulletin_run_requests{name=\"news\"} 0\n"), "{metrics}");
+    assert!(
+        metrics.contains("bulletin_run_requests{name=\"news\"} 0\n"),
+        "{metrics}"
+    );
     assert!(
         metrics.contains(&format!(
             "bulletin_run_cache_hits{{name=\"news\"}} {}\n",
@@ -148,7 +167,10 @@ fn shards_cover_every_segment_once_and_the_final_build_makes_no_request() {
         )),
         "{metrics}"
     );
-    assert!(metrics.contains("bulletin_run_success{name=\"news\"} 1\n"), "{metrics}");
+    assert!(
+        metrics.contains("bulletin_run_success{name=\"news\"} 1\n"),
+        "{metrics}"
+    );
 }
 
 #[test]
@@ -198,7 +220,11 @@ fn a_shard_whose_segment_fails_exits_5_and_the_others_succeed() {
         .collect();
     let mut sorted = codes.clone();
     sorted.sort();
-    assert_eq!(sorted, vec![0, 5], "exactly the shard owning the failing segment fails: {codes:?}");
+    assert_eq!(
+        sorted,
+        vec![0, 5],
+        "exactly the shard owning the failing segment fails: {codes:?}"
+    );
     assert!(texts(&server, 0).contains_key(&doomed));
 }
 
