@@ -303,3 +303,39 @@ fn the_dockerfile_builds_in_one_stage_and_runs_slim_as_a_user() {
         .output()
         .success();
 }
+
+#[test]
+fn the_binary_needs_no_library_that_slim_debian_lacks() {
+    // debian:bookworm-slim has glibc and libgcc_s and little else: no OpenSSL
+    // (TLS is rustls), no LAME (linked statically).
+    let Ok(out) = std::process::Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_bulletin"))
+        .output()
+    else {
+        assert!(
+            std::env::var_os("BULLETIN_REQUIRE_TOOLS").is_none(),
+            "ldd is required"
+        );
+        eprintln!("note: ldd not found; skipping");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let allowed = [
+        "linux-vdso",
+        "libgcc_s.so",
+        "libm.so",
+        "libc.so",
+        "ld-linux",
+        "libpthread.so",
+        "libdl.so",
+        "librt.so",
+    ];
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            allowed
+                .iter()
+                .any(|a| line.trim_start().starts_with(a) || line.contains("/ld-linux")),
+            "not in debian:bookworm-slim: {line}"
+        );
+    }
+}
