@@ -8,8 +8,11 @@
 
 # --- build -------------------------------------------------------------------
 FROM rust:1.95-slim-bookworm AS build
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 # The LAME encoder (mp3lame-encoder) is compiled from C by its build script.
+# Debian's packages are not pinned: the release's security updates are wanted.
+# hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libc6-dev make pkg-config \
  && rm -rf /var/lib/apt/lists/*
@@ -28,6 +31,7 @@ RUN cargo build --release --locked --bin bulletin \
 # --- run ---------------------------------------------------------------------
 FROM debian:bookworm-slim AS run
 # espeak-ng: the default local voice; ca-certificates: HTTPS to TTS services and S3.
+# hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends espeak-ng ca-certificates \
  && rm -rf /var/lib/apt/lists/*
