@@ -20,7 +20,7 @@ use super::artifacts::{render_error, write_artifacts, Inputs};
 use super::error::Error;
 use super::metrics::{RunMetrics, Tally};
 use super::policy::{apply_failure_policy, failures_of, fit_duration};
-use super::settings::{runtime, BuildArgs, BuildSettings};
+use super::settings::{artifact_name, runtime, BuildArgs, BuildSettings};
 use super::shard::Shard;
 use super::synthesize::{collect, job, synthesize, Outcome};
 
@@ -61,7 +61,10 @@ pub fn build_command(
             );
             (build_counting(&settings, &mut tally), settings.name.clone())
         }
-        Err(e) => (Err(e), given_name.unwrap_or_else(|| "bulletin".into())),
+        Err(e) => (
+            Err(e),
+            artifact_name(given_name.as_deref()).unwrap_or_else(|_| "bulletin".into()),
+        ),
     };
     if let Some(path) = metrics_file {
         let exit_code = match &result {

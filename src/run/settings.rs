@@ -197,7 +197,7 @@ pub fn cache_settings(
 }
 
 /// The artifacts' base name: as given, else `bulletin-YYYY-MM-DD` (local date).
-fn artifact_name(name: Option<&str>) -> Result<String, Error> {
+pub(super) fn artifact_name(name: Option<&str>) -> Result<String, Error> {
     let name = match name {
         Some(n) => n.to_owned(),
         None => format!("bulletin-{}", chrono::Local::now().format("%Y-%m-%d")),
