@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::exit_codes;
 use crate::ingest::InputSpec;
 use crate::ingest::{Order, Since};
-use crate::run::{self, BuildArgs, BuildSettings, InputArgs, PlanOptions, VoicesOptions};
+use crate::run::{self, BuildArgs, InputArgs, PlanOptions, VoicesOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "bulletin", version, about = "Turn a day's news articles into one spoken audio bulletin", after_help = exit_codes::HELP)]
@@ -61,9 +61,15 @@ enum Command {
     Cache {
         #[command(subcommand)]
         action: CacheAction,
-        /// Cache folder [default: $BULLETIN_CACHE_DIR, else the user's cache folder].
+        /// Cache folder or s3://bucket/prefix [default: $BULLETIN_CACHE_DIR, else [cache] dir, else the user's cache folder].
         #[arg(long, value_name = "DIR", global = true)]
         cache_dir: Option<PathBuf>,
+        /// The local cache folder in front of the shared one [default: $BULLETIN_CACHE_LOCAL, else [cache] local].
+        #[arg(long, value_name = "DIR", global = true)]
+        cache_local: Option<PathBuf>,
+        /// A configuration file whose [cache] applies.
+        #[arg(short = 'c', long = "voices", global = true)]
+        config: Option<PathBuf>,
     },
     /// List the configured voices; with --check, synthesize a test phrase with each.
     Voices {
@@ -84,12 +90,21 @@ struct BuildFlags {
     /// Base name of the artifacts [default: bulletin-YYYY-MM-DD].
     #[arg(short, long)]
     name: Option<String>,
-    /// Clip cache folder [default: $BULLETIN_CACHE_DIR, else the user's cache folder].
+    /// Clip cache: a folder or s3://bucket/prefix (AWS_* variables) [default: $BULLETIN_CACHE_DIR, else [cache] dir, else the user's cache folder].
     #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
     cache_dir: Option<PathBuf>,
+    /// A local cache folder in front of the shared one [default: $BULLETIN_CACHE_LOCAL, else [cache] local].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_local: Option<PathBuf>,
     /// Synthesize every segment afresh, reading and writing no cache.
     #[arg(long)]
     no_cache: bool,
+    /// Synthesise only shard K of N (K from 0, as JOB_COMPLETION_INDEX) into the cache; write no bulletin.
+    #[arg(long, value_name = "K/N", value_parser = run::Shard::parse, conflicts_with = "no_cache")]
+    shard: Option<run::Shard>,
+    /// Write Prometheus text-format metrics of the run here (atomically, success or failure).
+    #[arg(long, value_name = "PATH")]
+    metrics_file: Option<PathBuf>,
     /// Wait this long for another run writing the same name, instead of exiting with code 6 at once (0 to 86400).
     #[arg(long, value_name = "SECS", default_value_t = 0.0, value_parser = parse_wait_lock)]
     wait_lock: f64,
@@ -240,7 +255,20 @@ fn run(cli: Cli) -> u8 {
                 print_stdout(&text);
                 exit_codes::SUCCESS
             }),
-        Command::Cache { action, cache_dir } => run::cache::cache_at(cache_dir).and_then(|cache| {
+        Command::Cache {
+            action,
+            cache_dir,
+            cache_local,
+            config,
+        } => run::cache::cache_at(
+            run::cache::CacheArgs {
+                cache_dir,
+                cache_local,
+                config,
+            },
+            &|k| std::env::var(k).ok(),
+        )
+        .and_then(|cache| {
             let text = match action {
                 CacheAction::Stats => run::cache::stats(&cache)?,
                 CacheAction::Prune { older_than } => run::cache::prune(&cache, older_than)?,
@@ -298,7 +326,10 @@ fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::E
         out: f.out,
         name: f.name,
         cache_dir: f.cache_dir,
+        cache_local: f.cache_local,
         no_cache: f.no_cache,
+        shard: f.shard,
+        metrics_file: f.metrics_file,
         wait_lock: std::time::Duration::from_secs_f64(f.wait_lock),
         skip_failed_articles: f.skip_failed_articles,
         skip_bad_inputs: f.skip_bad_inputs,
@@ -310,8 +341,7 @@ fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::E
         ..BuildArgs::new(inputs.inputs)
     };
     let env = |k: &str| std::env::var(k).ok();
-    let settings = BuildSettings::resolve(args, &env, crate::cancel::Cancel::on_signals())?;
-    let report = run::build(&settings)?;
+    let report = run::build_command(args, &env, crate::cancel::Cancel::on_signals())?;
     let text: String = report
         .paths
         .iter()

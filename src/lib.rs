@@ -12,7 +12,9 @@
 //!   voice, or a station sound) with stable [`script::SegmentIndex`]es
 //! - [`tts`]: the synthesis stage: [`tts::synthesize_all`] fans segments out to
 //!   the HTTP, local-program and worker (kept-loaded model) backends of [`tts::Voices`] (retries, cache,
-//!   fallbacks) and delivers each prepared, judged clip with its metadata
+//!   fallbacks) and delivers each prepared, judged clip with its metadata; the
+//!   [`tts::ClipCache`] keeps clips in [`tts::Store`]s: a local folder, or
+//!   S3-compatible object storage shared by many machines
 //! - [`audio`]: decode, repair, resample, trim, measure, level, limit
 //! - [`assemble`]: the spool of clips → a laid-out [`assemble::Programme`] →
 //!   one streaming render into [`assemble::Sink`]s
@@ -24,7 +26,8 @@
 //!
 //! [`config`] parses `voices.toml` once into typed settings for each stage;
 //! [`run`] merges them with the command line and environment
-//! ([`run::BuildSettings`]) and holds one function per command; [`cli`] maps the
+//! ([`run::BuildSettings`]) and holds one function per command (with
+//! [`run::Shard`] for `--shard K/N` and [`run::metrics`] for `--metrics-file`); [`cli`] maps the
 //! command line onto it; [`cancel`] carries SIGINT/SIGTERM to every stage.
 
 pub mod assemble;

@@ -11,10 +11,11 @@ use crate::output::OutputSettings;
 use crate::script::ScriptSettings;
 use crate::tts::Voices;
 
+use super::cache::CacheConfig;
 use super::error::{describe_toml_error, ConfigError, Problem};
 use super::inputs::InputSettings;
 use super::raw::RawConfig;
-use super::{backends, bulletin, inputs, output, voices};
+use super::{backends, bulletin, cache, inputs, output, voices};
 
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
@@ -31,6 +32,8 @@ pub struct Config {
     pub memory_mib: Option<u32>,
     /// What to read and how to pick, when the command line does not say.
     pub inputs: InputSettings,
+    /// `[cache]`, as the file says it.
+    pub cache: CacheConfig,
 }
 
 /// Whether `${NAME}` secrets must be present. `plan` and `voices` (without
@@ -134,6 +137,7 @@ fn resolve(
     let bulletin = bulletin::resolve(&raw.bulletin, base)?;
     let output = output::resolve(&raw.bulletin)?;
     let inputs = inputs::resolve(&raw.bulletin, base)?;
+    let cache = cache::resolve(&raw.cache, base)?;
     let mut specs = Vec::new();
     let mut limits = BTreeMap::new();
     for (name, table) in raw.backends {
@@ -160,6 +164,7 @@ fn resolve(
         output,
         memory_mib: bulletin.memory_mib,
         inputs,
+        cache,
     })
 }
 

@@ -6,12 +6,14 @@
 //! - `output`: `[bulletin]` → the artifacts' format and metadata.
 //! - `inputs`: `[bulletin]` → inputs, since, limit, order; `[bulletin.fetch]`.
 //! - `backends`: `[backends.*]` → backend specs, from presets parsed once.
+//! - `cache`: `[cache]` → where the clip cache is.
 //! - `voices`: `[voices.*]` and `[languages]` → voices resolved to backends.
 //! - `load`: [`Config::load`] ties them together.
 //! - `duration`: `700ms`, `1.5s`, `3m` as people write them.
 
 mod backends;
 mod bulletin;
+mod cache;
 mod duration;
 mod error;
 mod inputs;
@@ -22,6 +24,7 @@ mod voices;
 
 pub use backends::preset_names;
 pub use bulletin::{MAX_MEMORY_MIB, MIN_MEMORY_MIB};
+pub use cache::CacheConfig;
 pub use duration::parse_duration;
 pub use error::{suggest, ConfigError, Problem};
 pub use inputs::{InputSettings, MAX_LIMIT};

@@ -22,6 +22,14 @@ pub struct RawConfig {
     pub voices: BTreeMap<String, RawVoice>,
     /// Kept as tables so that presets can be merged under them before they are read.
     pub backends: BTreeMap<String, toml::Table>,
+    pub cache: RawCache,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawCache {
+    pub dir: Option<String>,
+    pub local: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

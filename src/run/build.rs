@@ -5,10 +5,12 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::assemble::{Bed, Item, PrefixMeter, Programme, Spool};
 use crate::audio::Frames;
+use crate::cancel::Cancel;
+use crate::exit_codes;
 use crate::ingest;
 use crate::output::{self, Generation, Manifest, OutputLock, SegmentSource, SkippedInput};
 use crate::script::{self, Script, SegmentIndex, SegmentKind};
@@ -16,9 +18,11 @@ use crate::tts::{self, ClipCache, Engine};
 
 use super::artifacts::{render_error, write_artifacts, Inputs};
 use super::error::Error;
-use super::policy::{apply_failure_policy, fit_duration};
-use super::settings::{runtime, BuildSettings};
-use super::synthesize::{synthesize, Outcome};
+use super::metrics::{RunMetrics, Tally};
+use super::policy::{apply_failure_policy, failures_of, fit_duration};
+use super::settings::{artifact_name, runtime, BuildArgs, BuildSettings};
+use super::shard::Shard;
+use super::synthesize::{collect, job, synthesize, Outcome};
 
 /// What a finished build produced.
 #[derive(Debug)]
@@ -32,7 +36,72 @@ pub struct BuildReport {
     pub partial: bool,
 }
 
+/// `bulletin build` from its arguments: the settings resolved, the build
+/// (or a shard's share) run, and with `--metrics-file` the run's metrics
+/// written whatever the outcome, a bad configuration included.
+pub fn build_command(
+    args: BuildArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    cancel: Cancel,
+) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let metrics_file = args.metrics_file.clone();
+    let shard = args.shard;
+    let given_name = args.name.clone();
+    let mut tally = Tally::default();
+    let (result, name) = match BuildSettings::resolve(args, env, cancel) {
+        Ok(settings) => {
+            tally = Tally::for_backends(
+                settings
+                    .config
+                    .voices
+                    .backends()
+                    .iter()
+                    .map(|b| b.name.as_str()),
+            );
+            (build_counting(&settings, &mut tally), settings.name.clone())
+        }
+        Err(e) => (
+            Err(e),
+            artifact_name(given_name.as_deref()).unwrap_or_else(|_| "bulletin".into()),
+        ),
+    };
+    if let Some(path) = metrics_file {
+        let exit_code = match &result {
+            Ok(report) if report.partial => exit_codes::PARTIAL,
+            Ok(_) => exit_codes::SUCCESS,
+            Err(e) => e.exit_code(),
+        };
+        let metrics = RunMetrics {
+            name: &name,
+            shard,
+            exit_code,
+            elapsed: started.elapsed(),
+            finished: SystemTime::now(),
+            tally: &tally,
+        };
+        if let Err(e) = metrics.write(&path) {
+            tracing::warn!(path = %path.display(), "could not write the metrics file: {e}");
+        }
+    }
+    result
+}
+
 pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
+    build_counting(settings, &mut Tally::default())
+}
+
+/// The clip cache of a run, nothing contacted yet.
+fn open_cache(settings: &BuildSettings) -> Result<Option<ClipCache>, Error> {
+    settings
+        .cache
+        .as_ref()
+        .map(|c| c.open())
+        .transpose()
+        .map_err(|e| Error::Cache(e.to_string()))
+}
+
+fn build_counting(settings: &BuildSettings, tally: &mut Tally) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let cancel = &settings.cancel;
     // Reading a pipe or a terminal cannot be interrupted, and holds nothing to clean up.
@@ -44,6 +113,10 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
         segments = script.segments.len(),
         "script ready"
     );
+    if let Some(shard) = settings.shard {
+        return synthesize_share(settings, &script, shard, tally);
+    }
+    tally.segments = script.segments.len() as u64;
 
     let out = &settings.out;
     std::fs::create_dir_all(out).map_err(|source| Error::Write {
@@ -54,8 +127,9 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     output::recover(out, &settings.name);
 
     let engine = Engine::new(&settings.config.voices, settings.prepare.clone())?
-        .with_cache(settings.cache.as_ref().map(ClipCache::new))
+        .with_cache(open_cache(settings)?)
         .with_budget(tts::MemoryBudget::mib(settings.memory_mib));
+    let cache = engine.cache();
     let spool = Spool::new_in(out, settings.config.audio).map_err(Error::Spool)?;
     let bed = &settings.config.script.sounds.bed;
     // Per-article files measure each article in the render's first pass anyway.
@@ -81,6 +155,8 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
         peak_audio_bytes = crate::audio::audio_in_memory().peak,
         "clips made"
     );
+    tally.absorb(&outcome.made, &outcome.failures);
+    tally.cache_errors = cache.as_ref().map_or(0, |c| c.errors());
 
     let (script, mut dropped) =
         apply_failure_policy(script, &outcome, settings.skip_failed_articles)?;
@@ -121,6 +197,8 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     // The manifest goes last: its presence means the set is complete.
     let paths = generation.commit(|w| w.write_all(&json), cancel)?;
 
+    tally.output_seconds = Some(manifest.audio.duration_ms as f64 / 1000.0);
+    tally.integrated_lufs = manifest.loudness.output.integrated_lufs;
     log_summary(
         &manifest,
         &sources,
@@ -134,6 +212,82 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
         segments: script.segments.len(),
         articles: script.articles.len(),
         partial,
+    })
+}
+
+/// `--shard K/N`: this worker's share of the segments (by cache key)
+/// synthesised into the cache; no bulletin, no output lock. Exit 0 only
+/// when every clip of the share is in the shared cache.
+fn synthesize_share(
+    settings: &BuildSettings,
+    script: &Script,
+    shard: Shard,
+    tally: &mut Tally,
+) -> Result<BuildReport, Error> {
+    let engine = Engine::new(&settings.config.voices, settings.prepare.clone())?
+        .with_cache(open_cache(settings)?);
+    let cache = engine
+        .cache()
+        .ok_or_else(|| Error::BadArgument("--shard needs a clip cache".into()))?;
+    let jobs: Vec<_> = script
+        .segments
+        .iter()
+        .filter_map(|s| {
+            // Station sounds are read from files by the final build.
+            let speech = s.speech()?;
+            let mine = engine
+                .clip_digest(&speech.voice, &speech.text)
+                .map_or(shard.index == 0, |d| shard.owns(&d));
+            mine.then(|| (s.index, job(s)))
+        })
+        .collect();
+    tally.segments = jobs.len() as u64;
+    tracing::info!(
+        shard = %shard,
+        segments = jobs.len(),
+        of = script.segments.len(),
+        cache = %cache.location(),
+        "synthesising this shard's share into the cache"
+    );
+    let runtime = runtime()?;
+    let results = runtime.block_on(collect(
+        std::sync::Arc::new(engine),
+        jobs,
+        script,
+        settings.progress_bar,
+        &settings.cancel,
+        |_, _| Ok(()),
+    ));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let results = results?;
+    tally.absorb(&results.made, &results.failures);
+    tally.cache_errors = cache.errors();
+    if !results.failures.is_empty() {
+        return Err(failures_of(script, &results.failures, tally.segments as usize).into());
+    }
+    let unstored = cache.unstored();
+    if unstored > 0 {
+        return Err(Error::Cache(format!(
+            "shard {shard}: {unstored} clips could not be stored in the cache {}; \
+             the final build would synthesise them again",
+            cache.location()
+        )));
+    }
+    let cached = results.made.values().filter(|m| m.cached).count();
+    tracing::info!(
+        shard = %shard,
+        segments = results.made.len(),
+        cached,
+        synthesized = results.made.len() - cached,
+        requests = tally.requests,
+        "shard done: its share is in the cache"
+    );
+    Ok(BuildReport {
+        paths: Vec::new(),
+        duration_ms: 0,
+        segments: results.made.len(),
+        articles: script.articles.len(),
+        partial: false,
     })
 }
 

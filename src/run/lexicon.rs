@@ -11,7 +11,7 @@ use crate::text::{review_candidates, Lexicon};
 
 use super::error::Error;
 use super::inputs::{InputArgs, ReadSettings};
-use super::settings::cache_dir;
+use super::settings::input_cache_dir;
 
 #[derive(Debug, Clone)]
 pub struct LexiconCheckOptions {
@@ -27,7 +27,7 @@ pub fn check(opts: &LexiconCheckOptions) -> Result<String, Error> {
         opts.inputs.clone(),
         &config,
         false,
-        cache_dir(None, false, &env),
+        input_cache_dir(&config.cache, &env),
     )?;
     let articles = super::inputs::read(&settings)?.articles;
     let empty = Lexicon::default();

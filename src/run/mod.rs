@@ -6,6 +6,7 @@
 //! - `build`: the pipeline of `bulletin build`; `synthesize` consumes the
 //!   synthesis stage; `policy` says what is left out; `artifacts` renders
 //!   and stages the files.
+//! - `shard`: `--shard K/N`, a worker's share; `metrics`: `--metrics-file`.
 //! - `plan`, `voices`, `lexicon`, `cache`: the other commands.
 
 mod artifacts;
@@ -14,16 +15,19 @@ pub mod cache;
 mod error;
 mod inputs;
 mod lexicon;
+pub mod metrics;
 mod plan;
 mod policy;
 mod settings;
+pub mod shard;
 mod synthesize;
 mod voices;
 
-pub use build::{build, stderr_is_terminal, BuildReport};
+pub use build::{build, build_command, stderr_is_terminal, BuildReport};
 pub use error::{Error, FailedSegment, SynthesisFailures};
 pub use inputs::{InputArgs, ReadSettings};
 pub use lexicon::{check as lexicon_check, LexiconCheckOptions};
 pub use plan::{plan, PlanOptions};
-pub use settings::{cache_dir, BuildArgs, BuildSettings, CACHE_DIR_ENV};
+pub use settings::{cache_settings, BuildArgs, BuildSettings, CACHE_DIR_ENV, CACHE_LOCAL_ENV};
+pub use shard::Shard;
 pub use voices::{voices, VoicesOptions};

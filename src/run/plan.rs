@@ -9,7 +9,7 @@ use crate::script::{self, Script};
 
 use super::error::Error;
 use super::inputs::{InputArgs, ReadSettings};
-use super::settings::cache_dir;
+use super::settings::input_cache_dir;
 
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
@@ -27,7 +27,7 @@ pub fn plan(opts: &PlanOptions) -> Result<String, Error> {
         opts.inputs.clone(),
         &config,
         false,
-        cache_dir(None, false, &env),
+        input_cache_dir(&config.cache, &env),
     )?;
     let articles = super::inputs::read(&settings)?.articles;
     let script = script::build(&articles, &config.script)?;

@@ -3,15 +3,39 @@
 //! (`--max-duration`). Both drop whole articles through
 //! [`Script::without_articles`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::output::{DroppedArticle, DroppedSegment};
 use crate::script::{Script, SegmentIndex};
 use crate::text::excerpt;
+use crate::tts::SegmentFailure;
 
 use super::error::{Error, FailedSegment, SynthesisFailures};
 use super::synthesize::Outcome;
+
+/// Every failed segment, placed in its article, out of `total`.
+pub(super) fn failures_of(
+    script: &Script,
+    failures: &BTreeMap<SegmentIndex, SegmentFailure>,
+    total: usize,
+) -> SynthesisFailures {
+    SynthesisFailures {
+        total,
+        failed: failures
+            .iter()
+            .filter_map(|(i, f)| {
+                let segment = script.segment(*i)?;
+                Some(FailedSegment {
+                    id: segment.id.clone(),
+                    article: segment.article.map(|a| script.articles[a].title.clone()),
+                    text: segment.text().to_owned(),
+                    failure: f.clone(),
+                })
+            })
+            .collect(),
+    }
+}
 
 /// By default any failed segment fails the run. With `skip`, articles with a
 /// failed segment are dropped (and a failed intro or outro left out); the run
@@ -25,19 +49,7 @@ pub(super) fn apply_failure_policy(
         return Ok((script, Vec::new()));
     }
     let segment = |i: &SegmentIndex| script.segment(*i).expect("failures are of the script");
-    let failed = || SynthesisFailures {
-        total: script.segments.len(),
-        failed: outcome
-            .failures
-            .iter()
-            .map(|(i, f)| FailedSegment {
-                id: segment(i).id.clone(),
-                article: segment(i).article.map(|a| script.articles[a].title.clone()),
-                text: segment(i).text().to_owned(),
-                failure: f.clone(),
-            })
-            .collect(),
-    };
+    let failed = || failures_of(&script, &outcome.failures, script.segments.len());
     if !skip {
         return Err(failed().into());
     }

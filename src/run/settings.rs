@@ -7,17 +7,21 @@ use std::time::Duration;
 
 use crate::audio::PrepareSettings;
 use crate::cancel::Cancel;
-use crate::config::{Config, Secrets};
+use crate::config::{CacheConfig, Config, Secrets};
 use crate::ingest::{InputSpec, Order, Since};
 use crate::output::{Format, OutputSettings};
+use crate::tts::{CacheSettings, CacheStore, S3Settings};
 
 use super::error::Error;
 use super::inputs::{InputArgs, ReadSettings};
+use super::shard::Shard;
 
-/// The environment variable naming the clip cache folder.
+/// The environment variable naming the clip cache (a folder or `s3://bucket/prefix`).
 pub const CACHE_DIR_ENV: &str = "BULLETIN_CACHE_DIR";
 /// The environment variable giving the memory budget, in MiB.
 pub const MEMORY_ENV: &str = "BULLETIN_MEMORY_MB";
+/// The environment variable naming a local cache folder in front of the shared one.
+pub const CACHE_LOCAL_ENV: &str = "BULLETIN_CACHE_LOCAL";
 
 /// What the command line says for `bulletin build`, as given.
 #[derive(Debug, Clone)]
@@ -31,8 +35,15 @@ pub struct BuildArgs {
     pub out: PathBuf,
     /// Base name of the artifacts; `bulletin-YYYY-MM-DD` (local date) when absent.
     pub name: Option<String>,
+    /// A folder or `s3://bucket/prefix`.
     pub cache_dir: Option<PathBuf>,
+    /// A local folder in front of the shared cache.
+    pub cache_local: Option<PathBuf>,
     pub no_cache: bool,
+    /// Synthesise only this share of the segments into the cache.
+    pub shard: Option<Shard>,
+    /// Prometheus text-format metrics written here at the end of the run.
+    pub metrics_file: Option<PathBuf>,
     pub wait_lock: Duration,
     pub skip_failed_articles: bool,
     pub skip_bad_inputs: bool,
@@ -58,7 +69,10 @@ impl BuildArgs {
             out: PathBuf::from("out"),
             name: None,
             cache_dir: None,
+            cache_local: None,
             no_cache: false,
+            shard: None,
+            metrics_file: None,
             wait_lock: Duration::ZERO,
             skip_failed_articles: false,
             skip_bad_inputs: false,
@@ -86,8 +100,10 @@ pub struct BuildSettings {
     pub prepare: PrepareSettings,
     pub out: PathBuf,
     pub name: String,
-    /// The clip cache folder; `None` for no cache.
-    pub cache: Option<PathBuf>,
+    /// The clip cache; `None` for no cache.
+    pub cache: Option<CacheSettings>,
+    /// Only this share of the segments, into the cache, and no bulletin.
+    pub shard: Option<Shard>,
     pub wait_lock: Duration,
     pub skip_failed_articles: bool,
     pub per_article: bool,
@@ -119,7 +135,18 @@ impl BuildSettings {
             level_lufs: output.loudness.as_ref().map(|t| t.integrated_lufs),
             ..PrepareSettings::new(config.audio)
         };
-        let cache = cache_dir(args.cache_dir, args.no_cache, env);
+        let cache = cache_settings(
+            args.cache_dir,
+            args.cache_local,
+            args.no_cache,
+            &config.cache,
+            env,
+        )?;
+        if args.shard.is_some() && cache.is_none() {
+            return Err(Error::BadArgument(
+                "--shard synthesises into the clip cache: it needs one (drop --no-cache)".into(),
+            ));
+        }
         let memory_mib = memory_mib(args.memory_mib, env, config.memory_mib)?;
         let input_args = InputArgs {
             inputs: args.inputs,
@@ -127,7 +154,12 @@ impl BuildSettings {
             limit: args.limit,
             order: args.order,
         };
-        let read = ReadSettings::resolve(input_args, &config, args.skip_bad_inputs, cache.clone())?;
+        let read = ReadSettings::resolve(
+            input_args,
+            &config,
+            args.skip_bad_inputs,
+            cache.as_ref().and_then(|c| c.local_dir()).map(PathBuf::from),
+        )?;
         Ok(BuildSettings {
             read,
             config,
@@ -136,6 +168,7 @@ impl BuildSettings {
             out: args.out,
             name,
             cache,
+            shard: args.shard,
             wait_lock: args.wait_lock,
             skip_failed_articles: args.skip_failed_articles,
             per_article: args.per_article,
@@ -147,22 +180,61 @@ impl BuildSettings {
     }
 }
 
-/// The clip cache folder: `--cache-dir`, else `BULLETIN_CACHE_DIR`, else the
-/// user's cache folder (`$XDG_CACHE_HOME/bulletin`); none with `--no-cache`.
-pub fn cache_dir(
+/// The clip cache: `--cache-dir`, else `BULLETIN_CACHE_DIR`, else `[cache]
+/// dir`, else the user's cache folder (`$XDG_CACHE_HOME/bulletin`); an
+/// `s3://bucket/prefix` is reached with the standard AWS variables in `env`.
+/// The local folder in front: `--cache-local`, `BULLETIN_CACHE_LOCAL`,
+/// `[cache] local`. None with `--no-cache`.
+pub fn cache_settings(
     arg: Option<PathBuf>,
+    local: Option<PathBuf>,
     no_cache: bool,
+    config: &CacheConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<CacheSettings>, Error> {
+    if no_cache {
+        return Ok(None);
+    }
+    let set = |k: &str| env(k).filter(|d| !d.is_empty()).map(PathBuf::from);
+    let Some(dir) = arg
+        .or_else(|| set(CACHE_DIR_ENV))
+        .or_else(|| config.dir.clone().map(PathBuf::from))
+        .or_else(|| dirs::cache_dir().map(|d| d.join("bulletin")))
+    else {
+        return Ok(None);
+    };
+    let front = local
+        .or_else(|| set(CACHE_LOCAL_ENV))
+        .or_else(|| config.local.clone());
+    if front
+        .as_deref()
+        .and_then(|f| f.to_str())
+        .is_some_and(|f| f.starts_with("s3://"))
+    {
+        return Err(Error::BadArgument(
+            "the cache in front (--cache-local) must be a local folder".into(),
+        ));
+    }
+    let shared = match dir.to_str().and_then(S3Settings::parse_url) {
+        Some(Ok((bucket, prefix))) => {
+            CacheStore::S3(Box::new(S3Settings::from_env(bucket, prefix, env)))
+        }
+        Some(Err(message)) => return Err(Error::BadArgument(format!("--cache-dir {message}"))),
+        None => CacheStore::Local(dir),
+    };
+    Ok(Some(CacheSettings { shared, front }))
+}
+
+/// Where `plan` and `lexicon check` remember fetched inputs: the cache's
+/// local folder, as `build` would resolve it with no flags.
+pub(super) fn input_cache_dir(
+    config: &CacheConfig,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Option<PathBuf> {
-    if no_cache {
-        return None;
-    }
-    arg.or_else(|| {
-        env(CACHE_DIR_ENV)
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
-    })
-    .or_else(|| dirs::cache_dir().map(|d| d.join("bulletin")))
+    cache_settings(None, None, false, config, env)
+        .ok()
+        .flatten()
+        .and_then(|c| c.local_dir().map(PathBuf::from))
 }
 
 /// The memory budget: `--memory-mb`, else `BULLETIN_MEMORY_MB`, else
@@ -191,7 +263,7 @@ fn memory_mib(
 }
 
 /// The artifacts' base name: as given, else `bulletin-YYYY-MM-DD` (local date).
-fn artifact_name(name: Option<&str>) -> Result<String, Error> {
+pub(super) fn artifact_name(name: Option<&str>) -> Result<String, Error> {
     let name = match name {
         Some(n) => n.to_owned(),
         None => format!("bulletin-{}", chrono::Local::now().format("%Y-%m-%d")),
@@ -231,22 +303,66 @@ mod tests {
     }
 
     #[test]
-    fn the_command_line_wins_over_the_environment_over_the_default() {
+    fn the_command_line_wins_over_the_environment_over_the_config_over_the_default() {
         let env = |k: &str| (k == CACHE_DIR_ENV).then(|| "/from/env".to_owned());
         let none = |_: &str| None;
+        let config = CacheConfig {
+            dir: Some("/from/config".into()),
+            local: Some("/local/config".into()),
+        };
+        let no_config = CacheConfig::default();
+        let shared = |s: Option<CacheSettings>| s.unwrap().shared;
+        let local = |p: &str| CacheStore::Local(PathBuf::from(p));
+        let at = |arg: Option<&str>, env: &dyn Fn(&str) -> Option<String>, config: &CacheConfig| {
+            cache_settings(arg.map(PathBuf::from), None, false, config, env).unwrap()
+        };
         assert_eq!(
-            cache_dir(Some("/from/cli".into()), false, &env),
-            Some(PathBuf::from("/from/cli"))
+            shared(at(Some("/from/cli"), &env, &config)),
+            local("/from/cli")
+        );
+        assert_eq!(shared(at(None, &env, &config)), local("/from/env"));
+        assert_eq!(shared(at(None, &none, &config)), local("/from/config"));
+        assert_ne!(shared(at(None, &none, &no_config)), local("/from/env"));
+        assert_eq!(
+            at(None, &none, &config).unwrap().front,
+            Some(PathBuf::from("/local/config"))
         );
         assert_eq!(
-            cache_dir(None, false, &env),
-            Some(PathBuf::from("/from/env"))
+            cache_settings(Some("/from/cli".into()), None, true, &config, &env).unwrap(),
+            None
         );
-        assert_eq!(cache_dir(Some("/from/cli".into()), true, &env), None);
-        assert_ne!(
-            cache_dir(None, false, &none),
-            Some(PathBuf::from("/from/env"))
-        );
+    }
+
+    #[test]
+    fn an_s3_cache_takes_the_standard_aws_variables() {
+        let env = |k: &str| {
+            match k {
+                CACHE_DIR_ENV => Some("s3://clips/news/"),
+                CACHE_LOCAL_ENV => Some("/tmp/front"),
+                "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:9000"),
+                "AWS_ALLOW_HTTP" => Some("true"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        };
+        let s = cache_settings(None, None, false, &CacheConfig::default(), &env)
+            .unwrap()
+            .unwrap();
+        let CacheStore::S3(s3) = &s.shared else {
+            panic!("not s3: {s:?}")
+        };
+        assert_eq!((s3.bucket.as_str(), s3.prefix.as_str()), ("clips", "news"));
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(s3.allow_http);
+        assert_eq!(s.front, Some(PathBuf::from("/tmp/front")));
+        assert!(cache_settings(
+            Some("s3://".into()),
+            None,
+            false,
+            &CacheConfig::default(),
+            &env
+        )
+        .is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::assemble::{PrefixMeter, Spool};
 use crate::cancel::Cancel;
-use crate::script::{Content, Script, SegmentIndex};
+use crate::script::{Content, Script, Segment, SegmentIndex};
 use crate::tts::{self, ClipMeta, Engine, Job, SegmentFailure};
 
 use super::error::Error;
@@ -35,24 +35,65 @@ pub(super) async fn synthesize(
     progress_bar: bool,
     cancel: &Cancel,
 ) -> Result<Outcome, Error> {
-    let jobs = script
-        .segments
-        .iter()
-        .map(|s| {
-            let job = match &s.content {
-                Content::Speech(speech) => Job::Speech {
-                    voice: speech.voice.clone(),
-                    text: speech.text.clone(),
-                },
-                Content::Sound(sound) => Job::Sound {
-                    path: sound.path.clone(),
-                },
-            };
-            (s.index, job)
-        })
-        .collect();
-    let mut deliveries = tts::synthesize_all(Arc::new(engine), jobs);
-    let progress = Progress::new(script.segments.len(), progress_bar);
+    let jobs = script.segments.iter().map(|s| (s.index, job(s))).collect();
+    let results = collect(
+        Arc::new(engine),
+        jobs,
+        script,
+        progress_bar,
+        cancel,
+        |index, clip| {
+            spool.put(index, clip).map_err(Error::Spool)?;
+            if let Some(prefix) = &mut prefix {
+                prefix
+                    .arrived(&mut spool, index, clip)
+                    .map_err(Error::Spool)?;
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(Outcome {
+        made: results.made,
+        failures: results.failures,
+        failed_requests: results.failed_requests,
+        spool,
+        prefix,
+    })
+}
+
+/// What to make for a segment.
+pub(super) fn job(s: &Segment) -> Job {
+    match &s.content {
+        Content::Speech(speech) => Job::Speech {
+            voice: speech.voice.clone(),
+            text: speech.text.clone(),
+        },
+        Content::Sound(sound) => Job::Sound {
+            path: sound.path.clone(),
+        },
+    }
+}
+
+/// Every job's result, as they arrived.
+pub(super) struct Results {
+    pub(super) made: BTreeMap<SegmentIndex, ClipMeta>,
+    pub(super) failures: BTreeMap<SegmentIndex, SegmentFailure>,
+    pub(super) failed_requests: u32,
+}
+
+/// Runs `jobs` (segments of `script`) and hands each clip to `keep` as it
+/// arrives; a signal stops it at once.
+pub(super) async fn collect(
+    engine: Arc<Engine>,
+    jobs: Vec<(SegmentIndex, Job)>,
+    script: &Script,
+    progress_bar: bool,
+    cancel: &Cancel,
+    mut keep: impl FnMut(SegmentIndex, &crate::audio::Clip) -> Result<(), Error>,
+) -> Result<Results, Error> {
+    let progress = Progress::new(jobs.len(), progress_bar);
+    let mut deliveries = tts::synthesize_all(engine, jobs);
     let mut made = BTreeMap::new();
     let mut failures = BTreeMap::new();
     let mut failed_requests = 0;
@@ -68,18 +109,15 @@ pub(super) async fn synthesize(
                 return Err(Error::Interrupted(signal));
             }
         };
-        let segment = script
-            .segment(delivery.key)
-            .expect("every delivery is for a segment of the script");
+        let Some(segment) = script.segment(delivery.key) else {
+            return Err(Error::Internal(
+                "a clip arrived for a segment not in the script".into(),
+            ));
+        };
         match delivery.result {
             Ok(done) => {
                 progress.made(&segment.id, &done.meta, done.clip.duration());
-                spool.put(segment.index, &done.clip).map_err(Error::Spool)?;
-                if let Some(prefix) = &mut prefix {
-                    prefix
-                        .arrived(&mut spool, segment.index, &done.clip)
-                        .map_err(Error::Spool)?;
-                }
+                keep(segment.index, &done.clip)?;
                 made.insert(segment.index, done.meta);
             }
             Err(failure) => {
@@ -90,12 +128,10 @@ pub(super) async fn synthesize(
         }
     }
     progress.finish();
-    Ok(Outcome {
+    Ok(Results {
         made,
         failures,
         failed_requests,
-        spool,
-        prefix,
     })
 }
 

@@ -9,15 +9,17 @@
 //! format. A warm rebuild reads the prepared entry and does no audio work; a
 //! change of format prepares the stored clip again, with no request.
 
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::audio::{self, Clip};
+
+use super::store::{LocalStore, Store, StoreError};
 
 /// Bumped whenever what is stored, or how the key is made, changes.
 /// 2: stored clips are trimmed; prepared entries beside them.
@@ -51,16 +53,24 @@ impl<'a> ClipKey<'a> {
     /// The key as 64 hex digits.
     pub fn digest(&self) -> String {
         let bytes = serde_json::to_vec(self).expect("a cache key is plain data");
-        Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&Sha256::digest(&bytes))
     }
 }
 
-#[derive(Debug, Clone)]
+/// The clip cache: one store, or a small local store in front of a shared
+/// one. Reads try each in turn (a hit further back is copied to the ones in
+/// front); writes go to all. A store that fails is left alone for the rest
+/// of the run with one warning: the clip is synthesised, the bulletin made.
 pub struct ClipCache {
-    dir: PathBuf,
+    tiers: Vec<Tier>,
+}
+
+struct Tier {
+    store: Box<dyn Store>,
+    down: AtomicBool,
+    /// Writes this store missed (failed, or skipped while it was down).
+    unstored: AtomicU64,
+    errors: AtomicU64,
 }
 
 /// What `bulletin cache stats` reports.
@@ -75,207 +85,266 @@ pub struct CacheStats {
     pub newest: Option<SystemTime>,
 }
 
+/// What `bulletin cache prune` removed from one store.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Pruned {
+    pub entries: u64,
+    pub bytes: u64,
+}
+
 impl ClipCache {
+    /// A cache in a local folder.
     pub fn new(dir: impl Into<PathBuf>) -> ClipCache {
-        ClipCache { dir: dir.into() }
+        ClipCache::with_stores(vec![Box::new(LocalStore::new(dir))])
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// A cache over `stores`, the one read first first; the last is the
+    /// shared one whose writes a shard run must not miss.
+    pub fn with_stores(stores: Vec<Box<dyn Store>>) -> ClipCache {
+        ClipCache {
+            tiers: stores
+                .into_iter()
+                .map(|store| Tier {
+                    store,
+                    down: AtomicBool::new(false),
+                    unstored: AtomicU64::new(0),
+                    errors: AtomicU64::new(0),
+                })
+                .collect(),
+        }
     }
 
-    fn path(&self, digest: &str) -> PathBuf {
-        self.dir.join(&digest[..2]).join(format!("{digest}.wav"))
+    /// Where the cache is, for messages: `s3://b/p (with /var/cache/x in front)`.
+    pub fn location(&self) -> String {
+        let mut names: Vec<String> = self.tiers.iter().map(|t| t.store.location()).collect();
+        let last = names.pop().unwrap_or_default();
+        if names.is_empty() {
+            last
+        } else {
+            format!("{last} (with {} in front)", names.join(", "))
+        }
     }
 
-    fn prepared_path(&self, key: &ClipKey<'_>, format: &str) -> PathBuf {
-        let digest: String = Sha256::digest(format!("{}\n{format}", key.digest()).as_bytes())
+    /// Writes the shared (last) store missed in this run.
+    pub fn unstored(&self) -> u64 {
+        self.tiers
+            .last()
+            .map_or(0, |t| t.unstored.load(Ordering::Relaxed))
+    }
+
+    /// Store operations that failed in this run, over every store.
+    pub fn errors(&self) -> u64 {
+        self.tiers
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        self.dir.join(&digest[..2]).join(format!("{digest}.pcm"))
+            .map(|t| t.errors.load(Ordering::Relaxed))
+            .sum()
     }
 
-    /// The size on disk of the prepared entry for `key` in `format`, if any:
-    /// what reading it will take in memory, known before it is read.
-    pub fn prepared_size(&self, key: &ClipKey<'_>, format: &str) -> Option<u64> {
-        fs::metadata(self.prepared_path(key, format))
-            .ok()
-            .map(|m| m.len())
+    fn fail(&self, tier: &Tier, error: &StoreError) {
+        tier.errors.fetch_add(1, Ordering::Relaxed);
+        if !tier.down.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                cache = %tier.store.location(),
+                "clip cache unavailable; going on without it for the rest of this run (clips are synthesised): {error}"
+            );
+        }
     }
 
-    /// The size on disk of the stored clip for `key`, if any.
-    pub fn size(&self, key: &ClipKey<'_>) -> Option<u64> {
-        fs::metadata(self.path(&key.digest())).ok().map(|m| m.len())
+    /// The first whole entry under `key`, decoded by `decode`; a damaged one
+    /// is removed and the next store tried. A hit is copied to the stores
+    /// in front of the one that had it.
+    async fn fetch<T>(&self, key: &str, decode: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
+        for (i, tier) in self.tiers.iter().enumerate() {
+            if tier.down.load(Ordering::Relaxed) {
+                continue;
+            }
+            let object = match tier.store.get(key).await {
+                Ok(Some(object)) => object,
+                Ok(None) => continue,
+                Err(e) => {
+                    self.fail(tier, &e);
+                    continue;
+                }
+            };
+            let Some(value) = decode(&object.bytes) else {
+                tracing::warn!(cache = %tier.store.location(), key, "removing a damaged cache entry");
+                if let Err(e) = tier.store.delete(key).await {
+                    self.fail(tier, &e);
+                }
+                continue;
+            };
+            if let Err(e) = tier.store.mark_used(key, &object).await {
+                self.fail(tier, &e);
+            }
+            for front in &self.tiers[..i] {
+                self.write_to(front, key, object.bytes.clone()).await;
+            }
+            return Some(value);
+        }
+        None
+    }
+
+    async fn write_to(&self, tier: &Tier, key: &str, bytes: Vec<u8>) {
+        if tier.down.load(Ordering::Relaxed) {
+            tier.unstored.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        if let Err(e) = tier.store.put(key, bytes).await {
+            tier.unstored.fetch_add(1, Ordering::Relaxed);
+            self.fail(tier, &e);
+        }
+    }
+
+    async fn store(&self, key: &str, bytes: Vec<u8>) {
+        for tier in &self.tiers {
+            self.write_to(tier, key, bytes.clone()).await;
+        }
+    }
+
+    async fn forget(&self, key: &str) {
+        for tier in &self.tiers {
+            if tier.down.load(Ordering::Relaxed) {
+                continue;
+            }
+            if let Err(e) = tier.store.delete(key).await {
+                self.fail(tier, &e);
+            }
+        }
     }
 
     /// The prepared clip for `key` in the bulletin format described by
     /// `format` (see `PrepareSettings::fingerprint`), if a whole one is stored.
-    pub fn get_prepared(&self, key: &ClipKey<'_>, format: &str) -> Option<Clip> {
-        let path = self.prepared_path(key, format);
-        let bytes = fs::read(&path).ok()?;
-        match read_prepared(&bytes) {
-            Some(clip) => {
-                touch(&path);
-                Some(clip)
-            }
-            None => {
-                tracing::warn!(path = %path.display(), "removing a damaged cache entry");
-                let _ = fs::remove_file(&path);
-                None
-            }
-        }
+    pub async fn get_prepared(&self, key: &ClipKey<'_>, format: &str) -> Option<Clip> {
+        self.fetch(&prepared_key(key, format), read_prepared).await
     }
 
     /// Stores a prepared clip, atomically.
-    pub fn put_prepared(&self, key: &ClipKey<'_>, format: &str, clip: &Clip) -> io::Result<()> {
-        let path = self.prepared_path(key, format);
-        write_atomic(&path, |w| {
-            let spec = clip.spec();
-            w.write_all(PREPARED_MAGIC)?;
-            w.write_all(&spec.sample_rate.to_le_bytes())?;
-            w.write_all(&spec.channels.to_le_bytes())?;
-            w.write_all(&[0, 0])?;
-            w.write_all(&(clip.samples().len() as u64).to_le_bytes())?;
-            let mut buf = Vec::with_capacity(64 * 1024);
-            for chunk in clip.samples().chunks(16 * 1024) {
-                buf.clear();
-                buf.extend(chunk.iter().flat_map(|s| s.to_le_bytes()));
-                w.write_all(&buf)?;
-            }
-            Ok(())
-        })
+    pub async fn put_prepared(&self, key: &ClipKey<'_>, format: &str, clip: &Clip) {
+        self.store(&prepared_key(key, format), write_prepared(clip))
+            .await;
     }
 
     /// Forgets the prepared entry (one that no longer passes the checks).
-    pub fn remove_prepared(&self, key: &ClipKey<'_>, format: &str) {
-        let _ = fs::remove_file(self.prepared_path(key, format));
+    pub async fn remove_prepared(&self, key: &ClipKey<'_>, format: &str) {
+        self.forget(&prepared_key(key, format)).await;
     }
 
     /// The cached clip, if there is a readable one. A damaged entry is
     /// removed and counts as a miss.
-    pub fn get(&self, key: &ClipKey<'_>) -> Option<Clip> {
-        let path = self.path(&key.digest());
-        let bytes = fs::read(&path).ok()?;
-        match audio::decode(&bytes) {
-            Ok(clip) if !clip.is_empty() => {
-                touch(&path);
-                Some(clip)
-            }
-            _ => {
-                tracing::warn!(path = %path.display(), "removing a damaged cache entry");
-                let _ = fs::remove_file(&path);
-                None
-            }
-        }
+    pub async fn get(&self, key: &ClipKey<'_>) -> Option<Clip> {
+        self.fetch(&raw_key(key), |bytes| {
+            audio::decode(bytes).ok().filter(|clip| !clip.is_empty())
+        })
+        .await
     }
 
     /// Forgets the entry under `key` (a clip that no longer passes the checks).
-    pub fn remove(&self, key: &ClipKey<'_>) {
-        let _ = fs::remove_file(self.path(&key.digest()));
+    pub async fn remove(&self, key: &ClipKey<'_>) {
+        self.forget(&raw_key(key)).await;
     }
 
     /// Stores `clip` losslessly (32-bit float WAV), atomically: a reader
     /// never sees a partial entry, even if this process is killed mid-write.
-    pub fn put(&self, key: &ClipKey<'_>, clip: &Clip) -> io::Result<()> {
-        let path = self.path(&key.digest());
-        write_atomic(&path, |w| {
-            let spec = hound::WavSpec {
-                channels: clip.spec().channels,
-                sample_rate: clip.spec().sample_rate,
-                bits_per_sample: 32,
-                sample_format: hound::SampleFormat::Float,
-            };
-            let mut writer = hound::WavWriter::new(w, spec).map_err(io::Error::other)?;
-            for &s in clip.samples() {
-                writer.write_sample(s).map_err(io::Error::other)?;
-            }
-            writer.finalize().map_err(io::Error::other)
-        })
-    }
-
-    pub fn stats(&self) -> io::Result<CacheStats> {
-        let mut stats = CacheStats::default();
-        for (path, meta) in self.entries()? {
-            if path.extension().is_some_and(|e| e == "pcm") {
-                stats.prepared += 1;
-            } else {
-                stats.clips += 1;
-            }
-            stats.bytes += meta.len();
-            if let Ok(modified) = meta.modified() {
-                stats.oldest = Some(stats.oldest.map_or(modified, |o| o.min(modified)));
-                stats.newest = Some(stats.newest.map_or(modified, |n| n.max(modified)));
-            }
+    pub async fn put(&self, key: &ClipKey<'_>, clip: &Clip) {
+        match write_wav(clip) {
+            Ok(bytes) => self.store(&raw_key(key), bytes).await,
+            Err(e) => tracing::warn!("could not encode a clip for the cache: {e}"),
         }
-        Ok(stats)
     }
 
-    /// Removes entries not used for `older_than`; returns (clips, bytes) removed.
-    pub fn prune(&self, older_than: Duration, now: SystemTime) -> io::Result<(u64, u64)> {
+    /// Each store's entries, by location, the shared one last.
+    pub async fn stats(&self) -> Result<Vec<(String, CacheStats)>, StoreError> {
+        let mut out = Vec::new();
+        for tier in &self.tiers {
+            let mut stats = CacheStats::default();
+            for entry in tier.store.list().await? {
+                if entry.key.ends_with(".pcm") {
+                    stats.prepared += 1;
+                } else {
+                    stats.clips += 1;
+                }
+                stats.bytes += entry.size;
+                if let Some(modified) = entry.modified {
+                    stats.oldest = Some(stats.oldest.map_or(modified, |o| o.min(modified)));
+                    stats.newest = Some(stats.newest.map_or(modified, |n| n.max(modified)));
+                }
+            }
+            out.push((tier.store.location(), stats));
+        }
+        Ok(out)
+    }
+
+    /// Removes entries not used for `older_than` from every store.
+    pub async fn prune(
+        &self,
+        older_than: Duration,
+        now: SystemTime,
+    ) -> Result<Vec<(String, Pruned)>, StoreError> {
         let cutoff = now
             .checked_sub(older_than)
             .unwrap_or(SystemTime::UNIX_EPOCH);
-        let (mut clips, mut bytes) = (0, 0);
-        for (path, meta) in self.entries()? {
-            if meta.modified().is_ok_and(|m| m < cutoff) {
-                fs::remove_file(&path)?;
-                clips += 1;
-                bytes += meta.len();
-            }
-        }
-        Ok((clips, bytes))
-    }
-
-    fn entries(&self) -> io::Result<Vec<(PathBuf, fs::Metadata)>> {
         let mut out = Vec::new();
-        let top = match fs::read_dir(&self.dir) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e),
-        };
-        for shard in top.flatten() {
-            if !shard.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            for entry in fs::read_dir(shard.path())?.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "wav" || e == "pcm") {
-                    if let Ok(meta) = entry.metadata() {
-                        out.push((path, meta));
-                    }
+        for tier in &self.tiers {
+            let mut pruned = Pruned::default();
+            for entry in tier.store.list().await? {
+                if entry.modified.is_some_and(|m| m < cutoff) {
+                    tier.store.delete(&entry.key).await?;
+                    pruned.entries += 1;
+                    pruned.bytes += entry.size;
                 }
             }
+            out.push((tier.store.location(), pruned));
         }
         Ok(out)
     }
 }
 
-/// Writes `path` through `write` into a temporary file beside it, then renames.
-fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut io::BufWriter<&fs::File>) -> io::Result<()>,
-) -> io::Result<()> {
-    let dir = path.parent().expect("cache entries live in a folder");
-    fs::create_dir_all(dir)?;
-    let temp = tempfile::Builder::new()
-        .prefix(".entry-")
-        .suffix(".partial")
-        .tempfile_in(dir)?;
-    {
-        let mut w = io::BufWriter::with_capacity(256 * 1024, temp.as_file());
-        write(&mut w)?;
-        io::Write::flush(&mut w)?;
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// The key of a clip as the backend sent it: `ab/ab12….wav`.
+pub fn raw_key(key: &ClipKey<'_>) -> String {
+    let digest = key.digest();
+    format!("{}/{digest}.wav", &digest[..2])
 }
 
-/// Recently used entries survive `prune --older-than`.
-fn touch(path: &Path) {
-    if let Ok(f) = fs::File::options().write(true).open(path) {
-        let _ = f.set_modified(SystemTime::now());
+/// The key of a clip prepared for a bulletin format: `cd/cd34….pcm`.
+fn prepared_key(key: &ClipKey<'_>, format: &str) -> String {
+    let digest = hex(&Sha256::digest(
+        format!("{}\n{format}", key.digest()).as_bytes(),
+    ));
+    format!("{}/{digest}.pcm", &digest[..2])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_wav(clip: &Clip) -> io::Result<Vec<u8>> {
+    let spec = hound::WavSpec {
+        channels: clip.spec().channels,
+        sample_rate: clip.spec().sample_rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut cursor = io::Cursor::new(Vec::with_capacity(clip.samples().len() * 4 + 64));
+    {
+        let mut writer = hound::WavWriter::new(&mut cursor, spec).map_err(io::Error::other)?;
+        for &s in clip.samples() {
+            writer.write_sample(s).map_err(io::Error::other)?;
+        }
+        writer.finalize().map_err(io::Error::other)?;
     }
+    Ok(cursor.into_inner())
+}
+
+fn write_prepared(clip: &Clip) -> Vec<u8> {
+    let spec = clip.spec();
+    let mut out = Vec::with_capacity(PREPARED_HEADER + clip.samples().len() * 4);
+    out.extend_from_slice(PREPARED_MAGIC);
+    out.extend_from_slice(&spec.sample_rate.to_le_bytes());
+    out.extend_from_slice(&spec.channels.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(&(clip.samples().len() as u64).to_le_bytes());
+    out.extend(clip.samples().iter().flat_map(|s| s.to_le_bytes()));
+    out
 }
 
 /// A prepared entry's clip, if the bytes are a whole one.
@@ -305,6 +374,10 @@ fn read_prepared(bytes: &[u8]) -> Option<Clip> {
 mod tests {
     use super::*;
     use crate::audio::AudioSpec;
+    use futures::future::BoxFuture;
+    use std::fs;
+    use std::path::Path;
+    use std::sync::Mutex;
 
     fn clip() -> Clip {
         Clip::new(
@@ -316,15 +389,33 @@ mod tests {
         )
     }
 
-    #[test]
-    fn a_stored_clip_comes_back_sample_for_sample() {
+    fn path(dir: &Path, key: &str) -> PathBuf {
+        dir.join(key)
+    }
+
+    async fn clips(cache: &ClipCache) -> Vec<u64> {
+        cache
+            .stats()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(_, s)| s.clips)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_stored_clip_comes_back_sample_for_sample() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ClipCache::new(dir.path());
         let key = ClipKey::new("POST http://x/ {\"input\":\"hi\"}", "alloy", 1.0);
-        assert!(cache.get(&key).is_none());
-        cache.put(&key, &clip()).unwrap();
-        assert_eq!(cache.get(&key).unwrap(), clip());
-        assert_eq!(cache.stats().unwrap().clips, 1);
+        assert!(cache.get(&key).await.is_none());
+        cache.put(&key, &clip()).await;
+        assert_eq!(cache.get(&key).await.unwrap(), clip());
+        assert_eq!(clips(&cache).await, vec![1]);
+        assert!(
+            path(dir.path(), &raw_key(&key)).exists(),
+            "the layout of the local cache is unchanged: DIR/ab/ab….wav"
+        );
     }
 
     #[test]
@@ -337,58 +428,160 @@ mod tests {
         assert_eq!(base.len(), 64);
     }
 
-    #[test]
-    fn a_prepared_clip_is_kept_per_format_and_comes_back_exactly() {
+    #[tokio::test]
+    async fn a_prepared_clip_is_kept_per_format_and_comes_back_exactly() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ClipCache::new(dir.path());
         let key = ClipKey::new("r", "v", 1.0);
-        assert!(cache.get_prepared(&key, "48k").is_none());
-        cache.put_prepared(&key, "48k", &clip()).unwrap();
-        assert_eq!(cache.get_prepared(&key, "48k").unwrap(), clip());
+        assert!(cache.get_prepared(&key, "48k").await.is_none());
+        cache.put_prepared(&key, "48k", &clip()).await;
+        assert_eq!(cache.get_prepared(&key, "48k").await.unwrap(), clip());
         assert!(
-            cache.get_prepared(&key, "44k").is_none(),
+            cache.get_prepared(&key, "44k").await.is_none(),
             "another format is another entry"
         );
         // A truncated entry is a miss, and is removed.
-        let path = cache.prepared_path(&key, "48k");
+        let path = path(dir.path(), &prepared_key(&key, "48k"));
         let bytes = fs::read(&path).unwrap();
         fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
-        assert!(cache.get_prepared(&key, "48k").is_none());
+        assert!(cache.get_prepared(&key, "48k").await.is_none());
         assert!(!path.exists());
-        assert_eq!(cache.stats().unwrap().prepared, 0);
+        assert_eq!(cache.stats().await.unwrap()[0].1.prepared, 0);
     }
 
-    #[test]
-    fn damaged_entries_are_misses_and_removed() {
+    #[tokio::test]
+    async fn damaged_entries_are_misses_and_removed() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ClipCache::new(dir.path());
         let key = ClipKey::new("r", "v", 1.0);
-        cache.put(&key, &clip()).unwrap();
-        let path = cache.path(&key.digest());
+        cache.put(&key, &clip()).await;
+        let path = path(dir.path(), &raw_key(&key));
         fs::write(&path, b"<html>oops</html>").unwrap();
-        assert!(cache.get(&key).is_none());
+        assert!(cache.get(&key).await.is_none());
         assert!(!path.exists());
     }
 
-    #[test]
-    fn prune_removes_only_old_entries() {
+    #[tokio::test]
+    async fn prune_removes_only_old_entries() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ClipCache::new(dir.path());
         let (old, new) = (ClipKey::new("old", "v", 1.0), ClipKey::new("new", "v", 1.0));
-        cache.put(&old, &clip()).unwrap();
-        cache.put(&new, &clip()).unwrap();
+        cache.put(&old, &clip()).await;
+        cache.put(&new, &clip()).await;
         let long_ago = SystemTime::now() - Duration::from_secs(40 * 86400);
         fs::File::options()
             .write(true)
-            .open(cache.path(&old.digest()))
+            .open(path(dir.path(), &raw_key(&old)))
             .unwrap()
             .set_modified(long_ago)
             .unwrap();
-        let (clips, bytes) = cache
+        let pruned = cache
             .prune(Duration::from_secs(30 * 86400), SystemTime::now())
+            .await
             .unwrap();
-        assert_eq!(clips, 1);
-        assert!(bytes > 0);
-        assert!(cache.get(&old).is_none() && cache.get(&new).is_some());
+        assert_eq!(pruned[0].1.entries, 1);
+        assert!(pruned[0].1.bytes > 0);
+        assert!(cache.get(&old).await.is_none() && cache.get(&new).await.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_hit_in_the_shared_store_is_copied_to_the_local_one_in_front() {
+        let (front, shared) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let key = ClipKey::new("r", "v", 1.0);
+        ClipCache::new(shared.path()).put(&key, &clip()).await;
+        let cache = ClipCache::with_stores(vec![
+            Box::new(LocalStore::new(front.path())),
+            Box::new(LocalStore::new(shared.path())),
+        ]);
+        assert_eq!(clips(&cache).await, vec![0, 1]);
+        assert_eq!(cache.get(&key).await.unwrap(), clip());
+        assert_eq!(clips(&cache).await, vec![1, 1], "copied to the front");
+        // Damaged in front: removed there, served from the shared store.
+        fs::write(path(front.path(), &raw_key(&key)), b"junk").unwrap();
+        assert_eq!(cache.get(&key).await.unwrap(), clip());
+        assert_eq!(cache.get(&key).await.unwrap(), clip());
+        let both = ClipKey::new("both", "v", 1.0);
+        cache.put(&both, &clip()).await;
+        assert_eq!(clips(&cache).await, vec![2, 2], "writes go to every store");
+        assert_eq!((cache.unstored(), cache.errors()), (0, 0));
+        assert!(
+            cache.location().contains("in front"),
+            "{}",
+            cache.location()
+        );
+    }
+
+    /// A store that fails every request, counting them.
+    #[derive(Default)]
+    struct Broken {
+        calls: Mutex<u32>,
+    }
+
+    impl Broken {
+        fn fail(&self) -> Result<(), StoreError> {
+            *self.calls.lock().unwrap() += 1;
+            Err(StoreError {
+                op: "read",
+                location: "s3://gone/ab/ab.wav".into(),
+                message: "connection refused".into(),
+            })
+        }
+    }
+
+    impl Store for std::sync::Arc<Broken> {
+        fn location(&self) -> String {
+            "s3://gone".into()
+        }
+        fn get<'a>(
+            &'a self,
+            _: &'a str,
+        ) -> BoxFuture<'a, Result<Option<super::super::store::Object>, StoreError>> {
+            Box::pin(async move { self.fail().map(|_| None) })
+        }
+        fn put<'a>(&'a self, _: &'a str, _: Vec<u8>) -> BoxFuture<'a, Result<(), StoreError>> {
+            Box::pin(async move { self.fail() })
+        }
+        fn delete<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+            Box::pin(async move { self.fail() })
+        }
+        fn mark_used<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a super::super::store::Object,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            Box::pin(async move { self.fail() })
+        }
+        fn list(&self) -> BoxFuture<'_, Result<Vec<super::super::store::Entry>, StoreError>> {
+            Box::pin(async move { self.fail().map(|_| Vec::new()) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_store_is_a_miss_then_left_alone_and_its_missed_writes_counted() {
+        let broken = std::sync::Arc::new(Broken::default());
+        let front = tempfile::tempdir().unwrap();
+        let cache = ClipCache::with_stores(vec![
+            Box::new(LocalStore::new(front.path())),
+            Box::new(broken.clone()),
+        ]);
+        let key = ClipKey::new("r", "v", 1.0);
+        assert!(cache.get(&key).await.is_none());
+        cache.put(&key, &clip()).await;
+        cache.put_prepared(&key, "f", &clip()).await;
+        assert!(
+            cache.get(&key).await.is_some(),
+            "the local store still works"
+        );
+        assert_eq!(
+            *broken.calls.lock().unwrap(),
+            1,
+            "tried once, then left alone"
+        );
+        assert_eq!(cache.unstored(), 2);
+        assert_eq!(cache.errors(), 1);
+        assert!(
+            cache.stats().await.is_err(),
+            "cache stats reports the failure"
+        );
     }
 }

@@ -59,7 +59,7 @@ impl Pacer {
 pub struct Engine {
     slots: BTreeMap<String, Slot>,
     voices: BTreeMap<String, VoiceBinding>,
-    cache: Option<ClipCache>,
+    cache: Option<Arc<ClipCache>>,
     prepare: Arc<PrepareSettings>,
     /// `prepare`'s fingerprint: the format of prepared clips in the cache.
     format: String,
@@ -214,8 +214,30 @@ impl Engine {
 
     /// Serves and stores clips through `cache`.
     pub fn with_cache(mut self, cache: Option<ClipCache>) -> Engine {
-        self.cache = cache;
+        self.cache = cache.map(Arc::new);
         self
+    }
+
+    /// The cache this engine serves and stores clips through, to read its
+    /// counters once the engine has been handed to the synthesis stage.
+    pub fn cache(&self) -> Option<Arc<ClipCache>> {
+        self.cache.clone()
+    }
+
+    /// The cache key's digest of `text` spoken by `voice` (its own voice, not
+    /// a fallback): the same on every machine for the same config and text,
+    /// so shard workers agree on a split without talking.
+    pub fn clip_digest(&self, voice: &str, text: &str) -> Option<String> {
+        let binding = self.voices.get(voice)?;
+        let slot = self.slots.get(&binding.backend)?;
+        let request = SpeechRequest {
+            text: text.to_owned(),
+            voice: binding.voice.clone(),
+            lang: binding.lang.clone(),
+            speed: binding.speed,
+        };
+        let fingerprint = slot.backend.fingerprint(&request);
+        Some(ClipKey::new(&fingerprint, &binding.voice, binding.speed).digest())
     }
 
     pub fn voice(&self, name: &str) -> Option<&VoiceBinding> {
@@ -373,11 +395,11 @@ impl Engine {
         room: &mut Reservation,
     ) -> Option<(Clip, audio::AudioSpec)> {
         let cache = self.cache.as_ref()?;
-        // Reading an entry holds its bytes and then its samples.
-        if let Some(size) = cache.prepared_size(key, &self.format) {
-            room.grow_to(2 * size).await;
-        }
-        if let Some(clip) = cache.get_prepared(key, &self.format) {
+        // Reading an entry holds its bytes, then its samples: room for the
+        // clip its text should make, then for the clip it is.
+        room.grow_to(self.room_for_text(text, binding.speed)).await;
+        if let Some(clip) = cache.get_prepared(key, &self.format).await {
+            room.grow_to(clip_bytes(&clip)).await;
             room.shrink_to(clip_bytes(&clip));
             // Judged when it was made; its length is checked again, cheaply.
             let (shortest, longest) = plausible_seconds(text, binding.speed);
@@ -386,12 +408,10 @@ impl Engine {
                 let spec = clip.spec();
                 return Some((clip, spec));
             }
-            cache.remove_prepared(key, &self.format);
+            cache.remove_prepared(key, &self.format).await;
         }
-        room.shrink_to(0);
-        let size = cache.size(key)?;
-        room.grow_to(2 * size).await;
-        let raw = cache.get(key)?;
+        room.grow_to(self.room_for_text(text, binding.speed)).await;
+        let raw = cache.get(key).await?;
         let spec = raw.spec();
         room.grow_to(self.room_to_prepare(&raw)).await;
         let judged = self.trim_and_judge(raw, text, binding.speed).await;
@@ -403,7 +423,7 @@ impl Engine {
                 .map(|clip| (clip, spec)),
             Err(e) => {
                 tracing::warn!(voice = %binding.name, "discarding a cached clip: {e}");
-                cache.remove(key);
+                cache.remove(key).await;
                 None
             }
         }
@@ -440,11 +460,10 @@ impl Engine {
             .await?;
         // Only a clip judged fit to air is cached: a bad answer must not
         // outlive the backend's recovery.
+        // A full disk or a store gone away must not cost the bulletin: the
+        // cache warns, and the next run re-synthesizes.
         if let (Some(cache), Some(key)) = (&self.cache, key) {
-            if let Err(e) = cache.put(key, &trimmed.clip) {
-                // A full disk must not cost the bulletin; the next run re-synthesizes.
-                tracing::warn!(cache = %cache.dir().display(), "could not store a clip in the cache: {e}");
-            }
+            cache.put(key, &trimmed.clip).await;
         }
         Ok(trimmed)
     }
@@ -478,9 +497,7 @@ impl Engine {
             .map_err(|e| AttemptError::fatal(format!("preparing the clip failed: {e}")))?;
         room.shrink_to(clip_bytes(&clip));
         if let (Some(cache), Some(key)) = (&self.cache, key) {
-            if let Err(e) = cache.put_prepared(key, &self.format, &clip) {
-                tracing::warn!(cache = %cache.dir().display(), "could not store a prepared clip in the cache: {e}");
-            }
+            cache.put_prepared(key, &self.format, &clip).await;
         }
         Ok(clip)
     }
@@ -882,13 +899,19 @@ mod tests {
             .with_cache(Some(ClipCache::new(dir.path())));
         let err = e.synthesize("v", "Hello there.").await.unwrap_err();
         assert_eq!(err.attempts, 2);
-        assert_eq!(e.cache.as_ref().unwrap().stats().unwrap().clips, 0);
+        assert_eq!(
+            e.cache.as_ref().unwrap().stats().await.unwrap()[0].1.clips,
+            0
+        );
         let slots = BTreeMap::from([("b".to_owned(), slot(vec![Ok(tone())], 1, None))]);
         let e = Engine::with_slots(slots, vec![binding("v", "b", None)], settings())
             .with_cache(Some(ClipCache::new(dir.path())));
         let done = e.synthesize("v", "Hello there.").await.unwrap();
         assert!(!done.meta.cached && done.clip.duration().as_secs_f64() > 0.4);
-        assert_eq!(e.cache.as_ref().unwrap().stats().unwrap().clips, 1);
+        assert_eq!(
+            e.cache.as_ref().unwrap().stats().await.unwrap()[0].1.clips,
+            1
+        );
     }
 
     #[tokio::test(start_paused = true)]
