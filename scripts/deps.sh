@@ -2,6 +2,7 @@
 # Installs the system programs bulletin uses on Debian or Ubuntu:
 #   espeak-ng  the default local voice
 #   sox, ffmpeg, mediainfo  independent audio checkers used by the tests
+#   java (a headless JRE)   runs EPUBCheck, which checks the EPUB talking books
 # Does nothing for programs already present. Uses sudo when not root.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v mediainfo >/dev/null 2>&1 || missing+=(mediainfo)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
