@@ -42,6 +42,19 @@ pub struct RawBulletin {
     pub bwf: RawBwf,
     pub cart: Option<RawCart>,
     pub sounds: RawSounds,
+    pub feed: RawFeed,
+}
+
+/// `[bulletin.feed]`: what the podcast feed's channel says about itself.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawFeed {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub image: Option<String>,
+    pub category: Option<String>,
+    pub explicit: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -178,6 +178,13 @@ impl Generation {
         Ok(())
     }
 
+    /// The size of the staged `file`, if it is staged and a file.
+    pub fn staged_size(&self, file: &str) -> Option<u64> {
+        let staged = self.staged.iter().find(|s| s.file() == file)?;
+        let meta = fs::metadata(staged.temp_path()).ok()?;
+        meta.is_file().then(|| meta.len())
+    }
+
     /// Every file name this generation will hold, manifest excluded.
     pub fn files(&self) -> Vec<String> {
         self.staged.iter().map(|s| s.file().to_owned()).collect()

@@ -8,7 +8,7 @@
 //! - `book`: the manifest's timeline as a book of sections and phrases, from
 //!   which `daisy` (DAISY 2.02), `epub` (EPUB 3 with Media Overlays) and
 //!   `html` (the transcript page) are rendered; `xml` writes them.
-//! - `chapters`: Podcasting 2.0 JSON chapters.
+//! - `chapters`: Podcasting 2.0 JSON chapters; `feed`: the podcast feed.
 //! - `generation`, `atomic`: staging and the all-or-nothing commit.
 //! - `lock`: one writer per output name.
 //! - `settings`: formats and metadata, resolved from the config.
@@ -19,6 +19,7 @@ mod bwf;
 mod chapters;
 mod daisy;
 mod epub;
+mod feed;
 mod generation;
 mod html;
 mod lock;
@@ -40,7 +41,8 @@ pub use manifest::{
     LoudnessReport, Manifest, Report, SegmentEntry, SegmentSource, SkippedInput,
 };
 pub use mp3::{Chapter, Mp3Format, Mp3Tags, Mp3Writer};
-pub use settings::{BwfSettings, CartSettings, Format, OutputSettings};
+pub use feed::{previous_items as previous_feed_items, render as render_feed, FeedChannel, FeedItem};
+pub use settings::{BwfSettings, CartSettings, ChannelSettings, Format, OutputSettings};
 pub use sinks::{Mp3Sink, OutputError, WavSink};
 pub use chapters::render as render_chapters;
 pub use daisy::{render as render_daisy, AUDIO as DAISY_AUDIO};

@@ -88,6 +88,22 @@ pub struct OutputSettings {
     pub bwf: BwfSettings,
     /// An AES46 `cart` chunk, when the playout system wants one.
     pub cart: Option<CartSettings>,
+    /// The podcast channel (`[bulletin.feed]`); the feed is written with `--feed`.
+    pub channel: ChannelSettings,
+}
+
+/// What the podcast feed's channel says about itself; unset values fall
+/// back to the Broadcast Wave description and originator.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelSettings {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    /// The cover art's URL (`itunes:image`).
+    pub image: Option<String>,
+    /// An Apple Podcasts category; `News` by default.
+    pub category: Option<String>,
+    pub explicit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +135,7 @@ impl Default for OutputSettings {
                 originator_reference: None,
             },
             cart: None,
+            channel: ChannelSettings::default(),
         }
     }
 }

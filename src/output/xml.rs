@@ -80,6 +80,12 @@ impl Xml {
         self.event(Event::Text(BytesText::from_escaped(text)))
     }
 
+    /// Markup written as it is: an element of a document this crate wrote
+    /// before, read back whole by an XML parser (the feed's earlier items).
+    pub fn markup(&mut self, xml: &str) -> &mut Xml {
+        self.event(Event::Text(BytesText::from_escaped(xml)))
+    }
+
     pub fn newline(&mut self) -> &mut Xml {
         self.event(Event::Text(BytesText::from_escaped("\n")))
     }

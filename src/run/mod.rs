@@ -4,13 +4,14 @@
 //! - `settings`: command line, environment and config merged, once.
 //! - `build`: the pipeline of `bulletin build`; `synthesize` consumes the
 //!   synthesis stage; `policy` says what is left out; `artifacts` renders
-//!   and stages the files.
+//!   and stages the files; `feed` adds the bulletin to a podcast feed.
 //! - `plan`, `voices`, `lexicon`, `cache`: the other commands.
 
 mod artifacts;
 mod build;
 pub mod cache;
 mod error;
+mod feed;
 mod lexicon;
 mod plan;
 mod policy;
@@ -22,5 +23,5 @@ pub use build::{build, stderr_is_terminal, BuildReport};
 pub use error::{Error, FailedSegment, SynthesisFailures};
 pub use lexicon::{check as lexicon_check, LexiconCheckOptions};
 pub use plan::{plan, PlanOptions};
-pub use settings::{cache_dir, BuildArgs, BuildSettings, CACHE_DIR_ENV};
+pub use settings::{cache_dir, BuildArgs, BuildSettings, FeedTarget, CACHE_DIR_ENV};
 pub use voices::{voices, VoicesOptions};

@@ -35,6 +35,18 @@ pub struct BuildArgs {
     pub max_duration: Option<Duration>,
     /// Show a progress bar (a terminal, text logs, not quiet).
     pub progress_bar: bool,
+    /// `--feed FILE --feed-url URL --feed-keep N`.
+    pub feed: Option<FeedTarget>,
+}
+
+/// The podcast feed a build adds its bulletin to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedTarget {
+    pub path: PathBuf,
+    /// Where the output folder is published; the items' files are under it.
+    pub base_url: url::Url,
+    /// Items kept in the feed, the new one included (1 to 1000).
+    pub keep: usize,
 }
 
 impl BuildArgs {
@@ -54,6 +66,7 @@ impl BuildArgs {
             per_article: false,
             max_duration: None,
             progress_bar: false,
+            feed: None,
         }
     }
 }
@@ -79,6 +92,7 @@ pub struct BuildSettings {
     pub per_article: bool,
     pub max_duration: Option<Duration>,
     pub progress_bar: bool,
+    pub feed: Option<FeedTarget>,
     /// Checked at every safe point; a signal stops the run with nothing written.
     pub cancel: Cancel,
 }
@@ -93,10 +107,19 @@ impl BuildSettings {
     ) -> Result<BuildSettings, Error> {
         let name = artifact_name(args.name.as_deref())?;
         let config = Config::load(&args.config, Secrets::Required, env)?;
+        let mut formats = args
+            .formats
+            .unwrap_or_else(|| config.output.formats.clone());
+        if args.feed.is_some() {
+            // A feed item carries the MP3, its chapters and both transcripts.
+            for f in [Format::Mp3, Format::Chapters, Format::Srt] {
+                if !formats.contains(&f) {
+                    formats.push(f);
+                }
+            }
+        }
         let output = OutputSettings {
-            formats: args
-                .formats
-                .unwrap_or_else(|| config.output.formats.clone()),
+            formats,
             ..config.output.clone()
         };
         let prepare = PrepareSettings {
@@ -118,6 +141,7 @@ impl BuildSettings {
             per_article: args.per_article,
             max_duration: args.max_duration,
             progress_bar: args.progress_bar,
+            feed: args.feed,
             cancel,
         })
     }

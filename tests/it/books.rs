@@ -558,3 +558,111 @@ fn a_failed_build_leaves_no_partial_book_and_keeps_the_previous_one() {
     build(&ws, &server, "b", "wav").success();
     assert_eq!(of_name(&ws, "b"), vec!["b.json", "b.vtt", "b.wav"]);
 }
+
+#[test]
+fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    ws.write(
+        "voices.toml",
+        crate::harness::openai_config(
+            &server.url(),
+            "[bulletin.feed]\ntitle = \"Harbour <News> & Views\"\ndescription = \"Daily\"\n\
+             image = \"https://example.org/news/cover.jpg\"\ncategory = \"News\"\n",
+        ),
+    );
+    for name in ["d1", "d2", "d3", "d2"] {
+        ws.bulletin()
+            .args(["build", "-n", name, "--format", "wav", "--feed", "out/news.rss"])
+            .args(["--feed-url", "https://example.org/news", "--feed-keep", "2"])
+            .arg_path(&examples())
+            .env("FAKE_TTS_KEY", "k")
+            .output()
+            .success();
+    }
+    let bytes = std::fs::read(ws.path("out/news.rss")).unwrap();
+    // The feed crate the inputs use reads it back.
+    let feed = feed_rs::parser::parse(&bytes[..]).unwrap();
+    assert_eq!(feed.title.unwrap().content, "Harbour <News> & Views");
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, vec!["urn:bulletin:d2", "urn:bulletin:d3"], "the last 2, newest first, a re-run replacing its item");
+    let m = manifest(&ws, "d2");
+    let content = feed.entries[0]
+        .media
+        .iter()
+        .flat_map(|o| &o.content)
+        .find(|c| c.size.is_some())
+        .expect("an enclosure");
+    assert_eq!(
+        content.size,
+        Some(std::fs::metadata(ws.path("out/d2.mp3")).unwrap().len())
+    );
+    assert_eq!(
+        content.url.as_ref().map(|u| u.as_str()),
+        Some("https://example.org/news/d2.mp3")
+    );
+
+    let text = String::from_utf8(bytes).unwrap();
+    let doc = parse_xml(&text);
+    let channel = doc.root_element().first_element_child().unwrap();
+    let child = |n: roxmltree::Node<'_, '_>, name: &str| -> Option<String> {
+        n.children()
+            .find(|c| c.is_element() && c.tag_name().name() == name)
+            .map(|c| c.text().unwrap_or("").to_owned())
+    };
+    assert_eq!(child(channel, "language").as_deref(), Some("zh"));
+    assert_eq!(child(channel, "explicit").as_deref(), Some("false"));
+    for name in ["image", "category"] {
+        assert!(child(channel, name).is_some(), "channel lacks itunes:{name}");
+    }
+    let item = channel.children().find(|c| c.has_tag_name("item")).unwrap();
+    assert_eq!(
+        child(item, "duration").unwrap().parse::<u64>().unwrap(),
+        (m["audio"]["duration_ms"].as_u64().unwrap() + 500) / 1000
+    );
+    assert!(child(item, "pubDate").is_some());
+    let attr = |name: &str, key: &str| -> Vec<String> {
+        item.children()
+            .filter(|c| c.is_element() && c.tag_name().name() == name)
+            .map(|c| c.attribute(key).unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(attr("chapters", "url"), vec!["https://example.org/news/d2.chapters.json"]);
+    assert_eq!(attr("transcript", "type"), vec!["text/vtt", "application/x-subrip"]);
+    assert_eq!(
+        attr("transcript", "url"),
+        vec!["https://example.org/news/d2.vtt", "https://example.org/news/d2.srt"]
+    );
+    // The feed implies the files its item points at.
+    let files: Vec<&str> = m["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    for f in ["d2.mp3", "d2.chapters.json", "d2.srt", "d2.vtt"] {
+        assert!(files.contains(&f) && ws.path(&format!("out/{f}")).is_file(), "{f}");
+    }
+    let chapters: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path("out/d2.chapters.json")).unwrap()).unwrap();
+    let starts: Vec<u64> = chapters["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["startTime"].as_f64().unwrap() * 1000.0).round() as u64)
+        .collect();
+    let article_starts: Vec<u64> = m["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["start_ms"].as_u64().unwrap())
+        .collect();
+    assert_eq!(starts, article_starts);
+
+    // A file that is not such a feed is not overwritten.
+    ws.write("out/other.rss", "<html>not a feed</html>");
+    ws.bulletin()
+        .args(["build", "-n", "d4", "--feed", "out/other.rss", "--feed-url", "https://example.org/"])
+        .arg_path(&examples())
+        .env("FAKE_TTS_KEY", "k")
+        .output()
+        .fails_with(1)
+        .stderr_has("is not a podcast feed");
+    assert_eq!(std::fs::read_to_string(ws.path("out/other.rss")).unwrap(), "<html>not a feed</html>");
+    assert!(!ws.path("out/d4.json").exists(), "nothing committed");
+}
