@@ -3,6 +3,7 @@
 #   espeak-ng  the default local voice
 #   sox, ffmpeg, mediainfo  independent audio checkers used by the tests
 #   java (a headless JRE)   runs EPUBCheck, which checks the EPUB talking books
+#   chromium, node          load the transcript page headless (tests/browser)
 # Does nothing for programs already present. Uses sudo when not root.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v mediainfo >/dev/null 2>&1 || missing+=(mediainfo)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

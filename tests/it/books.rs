@@ -666,3 +666,67 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
     assert_eq!(std::fs::read_to_string(ws.path("out/other.rss")).unwrap(), "<html>not a feed</html>");
     assert!(!ws.path("out/d4.json").exists(), "nothing committed");
 }
+
+/// The browser check's script and Chromium, when installed (`.ci/run` installs both).
+fn browser() -> Option<(std::path::PathBuf, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if node && dir.join("node_modules/puppeteer-core").is_dir() && Path::new(&chromium).is_file() {
+        return Some((dir.join("check-page.mjs"), chromium));
+    }
+    assert!(
+        std::env::var_os("BULLETIN_REQUIRE_TOOLS").is_none(),
+        "node, tests/browser/node_modules and chromium are required"
+    );
+    eprintln!("note: chromium or tests/browser/node_modules missing (.ci/run installs them); skipping");
+    None
+}
+
+#[test]
+fn the_page_seeks_by_keyboard_and_passes_axe_in_chromium() {
+    let Some((script, chromium)) = browser() else {
+        return;
+    };
+    let server = FakeTts::start();
+    let ws = workspace(&server);
+    build(&ws, &server, "b", "mp3,html").success();
+    let m = manifest(&ws, "b");
+    // A sentence of the second article (English), well into the page.
+    let seg = m["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "body" && s["article"] == 2)
+        .unwrap();
+    let (id, start) = (seg["id"].as_str().unwrap(), seg["start_ms"].as_u64().unwrap());
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("page-check");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("transcript-page.png");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(ws.path("out/b.html"))
+        .arg(id)
+        .arg(&shot)
+        .env("CHROMIUM", chromium)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the browser check failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["focused"], id, "reached by Tab alone");
+    assert_eq!(r["current"], id, "the activated sentence is marked");
+    let t = r["currentTime"].as_f64().unwrap();
+    let want = start as f64 / 1000.0;
+    assert!(
+        t >= want - 0.001 && t < want + 0.5,
+        "currentTime {t} is not at the sentence's start {want}"
+    );
+    assert_eq!(r["violations"], serde_json::json!([]), "axe-core violations");
+    assert!(std::fs::metadata(&shot).unwrap().len() > 0, "a screenshot is kept");
+    eprintln!("screenshot: {}", shot.display());
+}
