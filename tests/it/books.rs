@@ -14,7 +14,7 @@ use crate::harness::{examples, Workspace};
 
 const ALL: &str = "wav,mp3,daisy,epub,html,srt,chapters";
 
-fn build(ws: &Workspace, server: &FakeTts, name: &str, formats: &str) -> crate::harness::Outcome {
+fn build(ws: &Workspace, name: &str, formats: &str) -> crate::harness::Outcome {
     ws.bulletin()
         .args(["build", "-n", name, "--format", formats])
         .arg_path(&examples())
@@ -132,7 +132,7 @@ fn check_daisy(dir: &Path, m: &serde_json::Value) -> HashMap<String, (u64, u64)>
     assert_eq!(languages, vec!["en", "zh"], "both languages of the examples");
     assert_eq!(meta["ncc:totalTime"], vec![hms(duration).as_str()]);
     let narrator = meta["ncc:narrator"][0];
-    for voice in ["zf_xiaobei", "af_heart", "am_adam"] {
+    for voice in ["zh", "en", "anchor"] {
         assert!(narrator.contains(voice), "{narrator} lacks {voice}");
     }
 
@@ -255,7 +255,7 @@ fn check_epub(path: &Path, m: &serde_json::Value) {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     {
         let first = zip.by_index(0).unwrap();
-        assert_eq!(first.name(), "mimetype");
+        assert_eq!(first.name().unwrap(), "mimetype");
         assert_eq!(first.compression(), zip::CompressionMethod::Stored);
     }
     let read = |zip: &mut zip::ZipArchive<std::fs::File>, name: &str| -> String {
@@ -351,7 +351,11 @@ fn check_epub(path: &Path, m: &serde_json::Value) {
 fn check_html(path: &Path, m: &serde_json::Value) {
     let spans = spans(m);
     let page = scraper::Html::parse_document(&std::fs::read_to_string(path).unwrap());
-    assert!(page.errors.is_empty(), "HTML parse errors: {:?}", page.errors);
+    assert_eq!(
+        format!("{:?}", page.quirks_mode),
+        "NoQuirks",
+        "an HTML5 doctype"
+    );
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let html = page.select(&sel("html")).next().unwrap();
     assert!(html.value().attr("lang").is_some());
@@ -438,7 +442,7 @@ fn vtt_timings(text: &str) -> Vec<(u64, u64)> {
 fn every_book_and_transcript_follows_the_manifest_timeline() {
     let server = FakeTts::start();
     let ws = workspace(&server);
-    build(&ws, &server, "b", ALL).success();
+    build(&ws, "b", ALL).success();
     let requests = server.requests().len();
     let m = manifest(&ws, "b");
     assert_eq!(
@@ -532,14 +536,14 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn a_failed_build_leaves_no_partial_book_and_keeps_the_previous_one() {
     let server = FakeTts::start();
     let ws = workspace(&server);
-    build(&ws, &server, "b", "wav,daisy,epub").success();
+    build(&ws, "b", "wav,daisy,epub").success();
     let before = tree(&ws.path("out/b.daisy"));
     let epub = std::fs::read(ws.path("out/b.epub")).unwrap();
     assert!(before.contains_key("ncc.html"));
 
     // Something in the way of a file of the next generation: nothing moves.
     std::fs::create_dir(ws.path("out/b.html")).unwrap();
-    build(&ws, &server, "b", "wav,daisy,epub,html")
+    build(&ws, "b", "wav,daisy,epub,html")
         .fails_with(1)
         .stderr_has("b.html is a folder, in the way");
     assert_eq!(tree(&ws.path("out/b.daisy")), before, "the previous book, byte for byte");
@@ -552,10 +556,10 @@ fn a_failed_build_leaves_no_partial_book_and_keeps_the_previous_one() {
 
     // A new book replaces the folder whole; a run without it removes it.
     std::fs::remove_dir(ws.path("out/b.html")).unwrap();
-    build(&ws, &server, "b", "wav,daisy").success();
+    build(&ws, "b", "wav,daisy").success();
     assert!(ws.path("out/b.daisy/ncc.html").is_file());
     assert_eq!(of_name(&ws, "b"), vec!["b.daisy", "b.json", "b.vtt", "b.wav"]);
-    build(&ws, &server, "b", "wav").success();
+    build(&ws, "b", "wav").success();
     assert_eq!(of_name(&ws, "b"), vec!["b.json", "b.vtt", "b.wav"]);
 }
 
@@ -690,7 +694,7 @@ fn the_page_seeks_by_keyboard_and_passes_axe_in_chromium() {
     };
     let server = FakeTts::start();
     let ws = workspace(&server);
-    build(&ws, &server, "b", "mp3,html").success();
+    build(&ws, "b", "mp3,html").success();
     let m = manifest(&ws, "b");
     // A sentence of the second article (English), well into the page.
     let seg = m["segments"]
