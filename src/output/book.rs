@@ -145,8 +145,10 @@ impl Book {
             vec![intro],
         ));
         for (a, article) in manifest.articles.iter().enumerate() {
-            let mine: Vec<&(Option<usize>, String, Phrase)> =
-                phrases.iter().filter(|(art, _, _)| *art == Some(a)).collect();
+            let mine: Vec<&(Option<usize>, String, Phrase)> = phrases
+                .iter()
+                .filter(|(art, _, _)| *art == Some(a))
+                .collect();
             let heading_phrase = mine
                 .iter()
                 .find(|(_, _, p)| p.kind == SegmentKind::Title)
@@ -217,7 +219,9 @@ impl Book {
 
     /// The sections that have audio: every one but an opening without intro.
     pub fn spoken_sections(&self) -> impl Iterator<Item = &Section> {
-        self.sections.iter().filter(|s| s.phrases().next().is_some())
+        self.sections
+            .iter()
+            .filter(|s| s.phrases().next().is_some())
     }
 }
 
@@ -264,7 +268,11 @@ fn paragraph_key(id: &str) -> String {
 fn phrase_id(id: &str, first: bool) -> &str {
     if first {
         if let Some((base, n)) = id.rsplit_once('-') {
-            if n == "1" && base.rsplit_once('-').is_some_and(|(_, s)| s.starts_with('s')) {
+            if n == "1"
+                && base
+                    .rsplit_once('-')
+                    .is_some_and(|(_, s)| s.starts_with('s'))
+            {
                 return base;
             }
         }

@@ -103,7 +103,11 @@ fn ncc(
         meta("dc:language", l, Some("ISO 639"));
     }
     meta("ncc:charset", "utf-8", None);
-    meta("ncc:generator", concat!("bulletin ", env!("CARGO_PKG_VERSION")), None);
+    meta(
+        "ncc:generator",
+        concat!("bulletin ", env!("CARGO_PKG_VERSION")),
+        None,
+    );
     meta("ncc:narrator", &narrators, None);
     meta("ncc:totalTime", &total, None);
     meta("ncc:files", &files, None);
@@ -164,7 +168,10 @@ fn smil(book: &Book, section: &Section, elapsed_ms: u64, played_ms: u64) -> io::
         ("dc:format", "Daisy 2.02"),
         ("dc:title", book.title.as_str()),
         ("dc:identifier", book.identifier.as_str()),
-        ("ncc:generator", concat!("bulletin ", env!("CARGO_PKG_VERSION"))),
+        (
+            "ncc:generator",
+            concat!("bulletin ", env!("CARGO_PKG_VERSION")),
+        ),
         ("ncc:totalElapsedTime", elapsed.as_str()),
         ("ncc:timeInThisSmil", here.as_str()),
     ] {
@@ -188,7 +195,8 @@ fn smil(book: &Book, section: &Section, elapsed_ms: u64, played_ms: u64) -> io::
             format!("npt={}", seconds(p.end_ms)),
         );
         let aid = format!("a-{}", p.id);
-        x.open("par", &[("endsync", "last"), ("id", &par)]).newline();
+        x.open("par", &[("endsync", "last"), ("id", &par)])
+            .newline();
         x.empty("text", &[("src", &src), ("id", &tid)]).newline();
         x.empty(
             "audio",
@@ -232,8 +240,11 @@ fn content(book: &Book, sections: &[&Section]) -> io::Result<Vec<u8>> {
     x.close("head").newline();
     x.open("body", &[]).newline();
     for s in sections {
-        x.open("div", &[("id", &s.id), ("lang", &s.lang), ("xml:lang", &s.lang)])
-            .newline();
+        x.open(
+            "div",
+            &[("id", &s.id), ("lang", &s.lang), ("xml:lang", &s.lang)],
+        )
+        .newline();
         x.open("h1", &[]);
         match &s.heading_phrase {
             Some(p) => {

@@ -19,7 +19,8 @@ const AUDIO_HREF: &str = "audio/bulletin.mp3";
 const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 const OPS_NS: &str = "http://www.idpf.org/2007/ops";
 const ACTIVE_CLASS: &str = "-epub-media-overlay-active";
-const STYLE: &str = "body { line-height: 1.6; }\n.-epub-media-overlay-active { background-color: #fde68a; }\n";
+const STYLE: &str =
+    "body { line-height: 1.6; }\n.-epub-media-overlay-active { background-color: #fde68a; }\n";
 
 /// Every file of the container but `mimetype` and the audio: (path, bytes).
 pub fn render(book: &Book) -> io::Result<Vec<(String, Vec<u8>)>> {
@@ -146,7 +147,8 @@ fn opf(book: &Book, sections: &[&Section]) -> io::Result<Vec<u8>> {
     x.leaf("meta", &[("property", "media:duration")], &clock(total))
         .newline();
     for n in &book.narrators {
-        x.leaf("meta", &[("property", "media:narrator")], n).newline();
+        x.leaf("meta", &[("property", "media:narrator")], n)
+            .newline();
     }
     x.leaf("meta", &[("property", "media:active-class")], ACTIVE_CLASS)
         .newline();
@@ -183,7 +185,11 @@ fn opf(book: &Book, sections: &[&Section]) -> io::Result<Vec<u8>> {
     .newline();
     x.empty(
         "item",
-        &[("id", "css"), ("href", "style.css"), ("media-type", "text/css")],
+        &[
+            ("id", "css"),
+            ("href", "style.css"),
+            ("media-type", "text/css"),
+        ],
     )
     .newline();
     x.empty(
@@ -265,7 +271,8 @@ fn nav(book: &Book, sections: &[&Section]) -> io::Result<Vec<u8>> {
     let mut x = Xml::new();
     xhtml_head(&mut x, lang, &book.title);
     x.open("body", &[]).newline();
-    x.open("nav", &[("epub:type", "toc"), ("id", "toc")]).newline();
+    x.open("nav", &[("epub:type", "toc"), ("id", "toc")])
+        .newline();
     x.leaf("h1", &[], &book.title).newline();
     x.open("ol", &[]).newline();
     for (i, s) in sections.iter().enumerate() {
@@ -348,7 +355,11 @@ fn overlay(s: &Section, n: usize) -> io::Result<Vec<u8>> {
         x.empty("text", &[("src", &src)]).newline();
         x.empty(
             "audio",
-            &[("src", AUDIO_HREF), ("clipBegin", &begin), ("clipEnd", &end)],
+            &[
+                ("src", AUDIO_HREF),
+                ("clipBegin", &begin),
+                ("clipEnd", &end),
+            ],
         )
         .newline();
         x.close("par").newline();

@@ -94,8 +94,12 @@ pub fn render(
     x.leaf("link", &[], &channel.link).newline();
     x.leaf("description", &[], &channel.description).newline();
     x.leaf("language", &[], &channel.language).newline();
-    x.leaf("generator", &[], concat!("bulletin ", env!("CARGO_PKG_VERSION")))
-        .newline();
+    x.leaf(
+        "generator",
+        &[],
+        concat!("bulletin ", env!("CARGO_PKG_VERSION")),
+    )
+    .newline();
     x.leaf("lastBuildDate", &[], &item.pub_date).newline();
     x.leaf("itunes:author", &[], &channel.author).newline();
     if let Some(image) = &channel.image {
@@ -179,7 +183,10 @@ mod tests {
             enclosure_type: "audio/mpeg".into(),
             duration_secs: 93,
             chapters_url: Some(format!("https://example.org/news/{guid}.chapters.json")),
-            transcripts: vec![(format!("https://example.org/news/{guid}.vtt"), "text/vtt".into())],
+            transcripts: vec![(
+                format!("https://example.org/news/{guid}.vtt"),
+                "text/vtt".into(),
+            )],
             description: "x".into(),
         }
     }

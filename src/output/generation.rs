@@ -695,9 +695,14 @@ mod tests {
 
     /// A generation of `m` with `m.wav` and the folder `m.daisy` holding
     /// `ncc.html` with `content`.
-    fn commit_book(dir: &Path, content: &str, cancel: &Cancel) -> Result<Vec<PathBuf>, CommitError> {
+    fn commit_book(
+        dir: &Path,
+        content: &str,
+        cancel: &Cancel,
+    ) -> Result<Vec<PathBuf>, CommitError> {
         let mut g = Generation::new(dir, "m");
-        g.stage("m.wav", |w| w.write_all(content.as_bytes())).unwrap();
+        g.stage("m.wav", |w| w.write_all(content.as_bytes()))
+            .unwrap();
         g.stage_folder("m.daisy", |d| {
             fs::write(d.join("ncc.html"), content)?;
             fs::write(d.join("s0001.smil"), content)
@@ -801,7 +806,10 @@ mod tests {
         // Not listed by a manifest: a folder at a folder artifact's name is
         // moved aside like a file would be, then removed with the old generation.
         commit_book(dir.path(), "new", &Cancel::never()).unwrap();
-        assert_eq!(listing(&dir.path().join("m.daisy")), vec!["ncc.html", "s0001.smil"]);
+        assert_eq!(
+            listing(&dir.path().join("m.daisy")),
+            vec!["ncc.html", "s0001.smil"]
+        );
         assert!(is_folder_artifact("m", "m.daisy") && !is_folder_artifact("m", "m.epub"));
         assert!(!is_folder_artifact("m", "x.daisy"));
     }

@@ -34,19 +34,21 @@ mod xml;
 pub use atomic::{stage, Staged};
 pub use book::{Book, BookInfo, Phrase, Section, SectionKind};
 pub use bwf::{patch_bext_loudness, Bext, BwfWriter, Cart, CartTimer, WavFormat};
+pub use chapters::render as render_chapters;
+pub use daisy::{render as render_daisy, AUDIO as DAISY_AUDIO};
+pub use epub::{package as package_epub, render as render_epub};
+pub use feed::{
+    previous_items as previous_feed_items, render as render_feed, FeedChannel, FeedItem,
+};
 pub use generation::{is_artifact, is_folder_artifact, recover, CommitError, Generation};
+pub use html::{render as render_html, PageAudio};
 pub use lock::{LockError, OutputLock};
 pub use manifest::{
     ArticleEntry, AudioInfo, DroppedArticle, DroppedSegment, FileEntry, LoudnessFigures,
     LoudnessReport, Manifest, Report, SegmentEntry, SegmentSource, SkippedInput,
 };
 pub use mp3::{Chapter, Mp3Format, Mp3Tags, Mp3Writer};
-pub use feed::{previous_items as previous_feed_items, render as render_feed, FeedChannel, FeedItem};
 pub use settings::{BwfSettings, CartSettings, ChannelSettings, Format, OutputSettings};
 pub use sinks::{Mp3Sink, OutputError, WavSink};
-pub use chapters::render as render_chapters;
-pub use daisy::{render as render_daisy, AUDIO as DAISY_AUDIO};
-pub use epub::{package as package_epub, render as render_epub};
-pub use html::{render as render_html, PageAudio};
 pub use srt::render as render_srt;
 pub use vtt::{render as render_vtt, Cue};

@@ -238,11 +238,15 @@ fn write_timeline_formats(
             }
             Format::Chapters => {
                 let json = output::render_chapters(manifest);
-                generation.stage(&file, |w| w.write_all(&json)).map_err(werr)?;
+                generation
+                    .stage(&file, |w| w.write_all(&json))
+                    .map_err(werr)?;
             }
             Format::Html => {
                 let page = output::render_html(&book, &page_audio).map_err(werr)?;
-                generation.stage(&file, |w| w.write_all(&page)).map_err(werr)?;
+                generation
+                    .stage(&file, |w| w.write_all(&page))
+                    .map_err(werr)?;
             }
             Format::Daisy => {
                 let audio = mp3_of(mp3, &path)?;
@@ -273,20 +277,25 @@ fn write_timeline_formats(
 }
 
 /// Where the staged MP3 a talking book copies is.
-fn mp3_of<'a>(mp3: Option<&'a Staged>, book: &std::path::Path) -> Result<&'a std::path::Path, Error> {
-    mp3.map(Staged::temp_path).ok_or_else(|| {
-        Error::Internal(format!(
-            "no MP3 was rendered for {}",
-            book.display()
-        ))
-    })
+fn mp3_of<'a>(
+    mp3: Option<&'a Staged>,
+    book: &std::path::Path,
+) -> Result<&'a std::path::Path, Error> {
+    mp3.map(Staged::temp_path)
+        .ok_or_else(|| Error::Internal(format!("no MP3 was rendered for {}", book.display())))
 }
 
 /// A book identifier: the bulletin's name and when it was made.
 fn identifier(name: &str, created: chrono::DateTime<chrono::Local>) -> String {
     let safe: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!(
         "urn:bulletin:{safe}:{}",

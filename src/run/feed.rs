@@ -7,9 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::output::{
-    self, ChannelSettings, FeedChannel, FeedItem, Manifest, OutputLock, Staged,
-};
+use crate::output::{self, ChannelSettings, FeedChannel, FeedItem, Manifest, OutputLock, Staged};
 
 use super::error::Error;
 use super::settings::FeedTarget;
@@ -26,7 +24,9 @@ impl StagedFeed {
         let path = self.staged.target().to_owned();
         self.staged.commit().map_err(|source| Error::Feed {
             path,
-            reason: format!("the bulletin was written, but the feed could not be replaced: {source}"),
+            reason: format!(
+                "the bulletin was written, but the feed could not be replaced: {source}"
+            ),
         })
     }
 }
@@ -96,7 +96,11 @@ pub(super) fn stage(target: &FeedTarget, input: &FeedInputs<'_>) -> Result<Stage
     let created = chrono::DateTime::parse_from_rfc3339(&m.created)
         .map(|d| d.to_rfc2822())
         .unwrap_or_else(|_| chrono::Utc::now().to_rfc2822());
-    let titles: Vec<&str> = m.articles.iter().map(|a| a.summary.title.as_str()).collect();
+    let titles: Vec<&str> = m
+        .articles
+        .iter()
+        .map(|a| a.summary.title.as_str())
+        .collect();
     let item = FeedItem {
         guid: format!("urn:bulletin:{}", input.name),
         title: input.title.to_owned(),
@@ -111,7 +115,10 @@ pub(super) fn stage(target: &FeedTarget, input: &FeedInputs<'_>) -> Result<Stage
     };
     let c = input.channel;
     let channel = FeedChannel {
-        title: c.title.clone().unwrap_or_else(|| input.publisher.to_owned()),
+        title: c
+            .title
+            .clone()
+            .unwrap_or_else(|| input.publisher.to_owned()),
         description: c
             .description
             .clone()
@@ -121,19 +128,21 @@ pub(super) fn stage(target: &FeedTarget, input: &FeedInputs<'_>) -> Result<Stage
             .articles
             .first()
             .map_or_else(|| "und".to_owned(), |a| a.summary.language.clone()),
-        author: c.author.clone().unwrap_or_else(|| input.publisher.to_owned()),
+        author: c
+            .author
+            .clone()
+            .unwrap_or_else(|| input.publisher.to_owned()),
         image: c.image.clone(),
         category: c.category.clone().unwrap_or_else(|| "News".to_owned()),
         explicit: c.explicit,
     };
     let bytes = output::render_feed(&channel, &item, &previous, target.keep)
         .map_err(|e| feed_err(e.to_string()))?;
-    let staged = output::stage(&target.path, |w| w.write_all(&bytes)).map_err(|source| {
-        Error::Write {
+    let staged =
+        output::stage(&target.path, |w| w.write_all(&bytes)).map_err(|source| Error::Write {
             path: target.path.clone(),
             source,
-        }
-    })?;
+        })?;
     Ok(StagedFeed {
         staged,
         _lock: lock,

@@ -86,7 +86,10 @@ fn parse_xml(text: &str) -> roxmltree::Document<'_> {
 fn all_ids(doc: &roxmltree::Document<'_>, file: &str, seen: &mut HashSet<String>) {
     for n in doc.descendants().filter(|n| n.is_element()) {
         if let Some(id) = n.attribute("id") {
-            assert!(seen.insert(id.to_owned()), "id {id} is not unique in {file}");
+            assert!(
+                seen.insert(id.to_owned()),
+                "id {id} is not unique in {file}"
+            );
         }
     }
 }
@@ -122,14 +125,23 @@ fn check_daisy(dir: &Path, m: &serde_json::Value) -> HashMap<String, (u64, u64)>
         "ncc:pageNormal",
         "ncc:multimediaType",
     ] {
-        let values = meta.get(required).unwrap_or_else(|| panic!("ncc lacks {required}"));
-        assert!(values.iter().all(|v| !v.trim().is_empty()), "{required} is empty");
+        let values = meta
+            .get(required)
+            .unwrap_or_else(|| panic!("ncc lacks {required}"));
+        assert!(
+            values.iter().all(|v| !v.trim().is_empty()),
+            "{required} is empty"
+        );
     }
     assert_eq!(meta["dc:format"], vec!["Daisy 2.02"]);
     assert_eq!(meta["ncc:charset"], vec!["utf-8"]);
     let mut languages = meta["dc:language"].clone();
     languages.sort();
-    assert_eq!(languages, vec!["en", "zh"], "both languages of the examples");
+    assert_eq!(
+        languages,
+        vec!["en", "zh"],
+        "both languages of the examples"
+    );
     assert_eq!(meta["ncc:totalTime"], vec![hms(duration).as_str()]);
     let narrator = meta["ncc:narrator"][0];
     for voice in ["zh", "en", "anchor"] {
@@ -145,9 +157,16 @@ fn check_daisy(dir: &Path, m: &serde_json::Value) -> HashMap<String, (u64, u64)>
         .collect();
     assert!(headings.iter().all(|h| h.has_tag_name("h1")), "depth 1");
     let articles = m["articles"].as_array().unwrap();
-    assert_eq!(headings.len(), articles.len() + 1, "the title and an h1 per article");
+    assert_eq!(
+        headings.len(),
+        articles.len() + 1,
+        "the title and an h1 per article"
+    );
     assert_eq!(headings[0].attribute("class"), Some("title"));
-    assert_eq!(meta["ncc:tocItems"], vec![headings.len().to_string().as_str()]);
+    assert_eq!(
+        meta["ncc:tocItems"],
+        vec![headings.len().to_string().as_str()]
+    );
     let title_of = |h: &roxmltree::Node| -> String {
         h.descendants()
             .filter(|n| n.is_text())
@@ -176,10 +195,16 @@ fn check_daisy(dir: &Path, m: &serde_json::Value) -> HashMap<String, (u64, u64)>
         .filter(|f| f.ends_with(".smil"))
         .collect();
     smil_files.sort();
-    assert_eq!(smil_files.len(), articles.len(), "one SMIL per article (no intro)");
+    assert_eq!(
+        smil_files.len(),
+        articles.len(),
+        "one SMIL per article (no intro)"
+    );
     for f in &smil_files {
         assert!(
-            links.iter().any(|l| l.split('#').next() == Some(f.as_str())),
+            links
+                .iter()
+                .any(|l| l.split('#').next() == Some(f.as_str())),
             "{f} is not referenced from the NCC"
         );
     }
@@ -205,7 +230,10 @@ fn check_daisy(dir: &Path, m: &serde_json::Value) -> HashMap<String, (u64, u64)>
             .filter_map(|n| Some((n.attribute("name")?, n.attribute("content")?)))
             .collect();
         assert_eq!(head.get("dc:format"), Some(&"Daisy 2.02"));
-        assert_eq!(head.get("ncc:totalElapsedTime"), Some(&hms(elapsed).as_str()));
+        assert_eq!(
+            head.get("ncc:totalElapsedTime"),
+            Some(&hms(elapsed).as_str())
+        );
         let mut played = 0;
         for par in smil.descendants().filter(|n| n.has_tag_name("par")) {
             let text_el = par.children().find(|n| n.has_tag_name("text")).unwrap();
@@ -214,7 +242,10 @@ fn check_daisy(dir: &Path, m: &serde_json::Value) -> HashMap<String, (u64, u64)>
             assert!(dir.join("bulletin.mp3").is_file());
             let begin = clock_ms(audio.attribute("clip-begin").unwrap());
             let end = clock_ms(audio.attribute("clip-end").unwrap());
-            assert!(begin < end && end <= duration, "{begin}..{end} outside 0..{duration}");
+            assert!(
+                begin < end && end <= duration,
+                "{begin}..{end} outside 0..{duration}"
+            );
             played += end - begin;
             let src = text_el.attribute("src").unwrap();
             let (doc, frag) = src.split_once('#').unwrap();
@@ -302,7 +333,8 @@ fn check_epub(path: &Path, m: &serde_json::Value) {
     let full_clock = |v: &str| -> u64 {
         let parts: Vec<&str> = v.split(':').collect();
         let (h, mi, s) = (parts[0], parts[1], parts[2]);
-        h.parse::<u64>().unwrap() * 3_600_000 + mi.parse::<u64>().unwrap() * 60_000
+        h.parse::<u64>().unwrap() * 3_600_000
+            + mi.parse::<u64>().unwrap() * 60_000
             + clock_ms(&format!("{s}s"))
     };
     assert_eq!(
@@ -316,26 +348,45 @@ fn check_epub(path: &Path, m: &serde_json::Value) {
         let doc = read(&mut zip, &format!("EPUB/s{}.xhtml", i + 1));
         let d = parse_xml(&doc);
         assert_eq!(
-            d.root_element().attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+            d.root_element()
+                .attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
             a["language"].as_str()
         );
         let smil_text = read(&mut zip, &format!("EPUB/s{}.smil", i + 1));
         let smil = parse_xml(&smil_text);
         let mut played = 0;
         for par in smil.descendants().filter(|n| n.tag_name().name() == "par") {
-            let text = par.children().find(|n| n.tag_name().name() == "text").unwrap();
-            let audio = par.children().find(|n| n.tag_name().name() == "audio").unwrap();
+            let text = par
+                .children()
+                .find(|n| n.tag_name().name() == "text")
+                .unwrap();
+            let audio = par
+                .children()
+                .find(|n| n.tag_name().name() == "audio")
+                .unwrap();
             let id = text.attribute("src").unwrap().split_once('#').unwrap().1;
-            assert!(d.descendants().any(|n| n.attribute("id") == Some(id)), "{id}");
+            assert!(
+                d.descendants().any(|n| n.attribute("id") == Some(id)),
+                "{id}"
+            );
             let (b, e) = (
                 clock_ms(audio.attribute("clipBegin").unwrap()),
                 clock_ms(audio.attribute("clipEnd").unwrap()),
             );
-            assert_eq!(Some(&(b, e)), spans.get(id).map(|(s, e, _)| (*s, *e)).as_ref(), "{id}");
+            assert_eq!(
+                Some(&(b, e)),
+                spans.get(id).map(|(s, e, _)| (*s, *e)).as_ref(),
+                "{id}"
+            );
             played += e - b;
             seen += 1;
         }
-        assert_eq!(full_clock(per[i]), played, "media:duration of overlay {}", i + 1);
+        assert_eq!(
+            full_clock(per[i]),
+            played,
+            "media:duration of overlay {}",
+            i + 1
+        );
     }
     assert_eq!(seen, spans.len(), "every spoken segment is in an overlay");
 
@@ -349,7 +400,11 @@ fn check_epub(path: &Path, m: &serde_json::Value) {
         assert!(out.status.success(), "EPUBCheck failed:\n{text}");
         let reported: Vec<&str> = text
             .lines()
-            .filter(|l| ["FATAL", "ERROR", "WARNING"].iter().any(|s| l.starts_with(s)))
+            .filter(|l| {
+                ["FATAL", "ERROR", "WARNING"]
+                    .iter()
+                    .any(|s| l.starts_with(s))
+            })
             .collect();
         assert!(reported.is_empty(), "EPUBCheck reported:\n{text}");
         // The checker is live: the same book without its navigation document fails.
@@ -365,8 +420,14 @@ fn check_epub(path: &Path, m: &serde_json::Value) {
             }
             out.finish().unwrap();
         }
-        let out = Command::new(epubcheck().unwrap()).arg(&broken).output().unwrap();
-        assert!(!out.status.success(), "EPUBCheck accepts a book without its nav");
+        let out = Command::new(epubcheck().unwrap())
+            .arg(&broken)
+            .output()
+            .unwrap();
+        assert!(
+            !out.status.success(),
+            "EPUBCheck accepts a book without its nav"
+        );
     }
 }
 
@@ -385,7 +446,10 @@ fn check_html(path: &Path, m: &serde_json::Value) {
         assert_eq!(page.select(&sel(landmark)).count(), 1, "one {landmark}");
     }
     assert_eq!(page.select(&sel("h1")).count(), 1);
-    let audio = page.select(&sel("audio#player[controls] source")).next().unwrap();
+    let audio = page
+        .select(&sel("audio#player[controls] source"))
+        .next()
+        .unwrap();
     assert_eq!(audio.value().attr("src"), Some("b.mp3"));
     let articles = m["articles"].as_array().unwrap();
     let shown: Vec<scraper::ElementRef> = page.select(&sel("main article")).collect();
@@ -411,7 +475,12 @@ fn check_html(path: &Path, m: &serde_json::Value) {
         assert_eq!(secs(b.value().attr("data-end").unwrap()), end, "{id}");
         assert!(!b.text().collect::<String>().trim().is_empty());
     }
-    assert_eq!(page.select(&sel("script[src], link[rel=stylesheet]")).count(), 0, "self-contained");
+    assert_eq!(
+        page.select(&sel("script[src], link[rel=stylesheet]"))
+            .count(),
+        0,
+        "self-contained"
+    );
 }
 
 /// A strict SubRip reader: numbered from 1, `HH:MM:SS,mmm --> HH:MM:SS,mmm`,
@@ -441,7 +510,9 @@ fn parse_srt(text: &str) -> Vec<(u64, u64, String)> {
         let (a, b) = lines[1].split_once(" --> ").expect("a timing line");
         let (start, end) = (stamp(a), stamp(b));
         assert!(end > start, "cue {} ends before it starts", i + 1);
-        assert!(lines[2..].iter().all(|l| !l.trim().is_empty() && !l.contains("-->")));
+        assert!(lines[2..]
+            .iter()
+            .all(|l| !l.trim().is_empty() && !l.contains("-->")));
         cues.push((start, end, lines[2..].join("\n")));
     }
     cues
@@ -480,13 +551,32 @@ fn every_book_and_transcript_follows_the_manifest_timeline() {
         .collect();
     assert_eq!(
         listed,
-        vec!["b.wav", "b.mp3", "b.vtt", "b.daisy", "b.epub", "b.html", "b.srt", "b.chapters.json"]
+        vec![
+            "b.wav",
+            "b.mp3",
+            "b.vtt",
+            "b.daisy",
+            "b.epub",
+            "b.html",
+            "b.srt",
+            "b.chapters.json"
+        ]
     );
     let mut on_disk = ws.files("out");
     on_disk.retain(|f| !f.starts_with('.'));
     assert_eq!(
         on_disk,
-        vec!["b.chapters.json", "b.daisy", "b.epub", "b.html", "b.json", "b.mp3", "b.srt", "b.vtt", "b.wav"]
+        vec![
+            "b.chapters.json",
+            "b.daisy",
+            "b.epub",
+            "b.html",
+            "b.json",
+            "b.mp3",
+            "b.srt",
+            "b.vtt",
+            "b.wav"
+        ]
     );
     let spans = spans(&m);
 
@@ -515,7 +605,12 @@ fn every_book_and_transcript_follows_the_manifest_timeline() {
         .unwrap()
         .iter()
         .filter(|s| s["kind"] != "sound")
-        .map(|s| (s["start_ms"].as_u64().unwrap(), s["end_ms"].as_u64().unwrap()))
+        .map(|s| {
+            (
+                s["start_ms"].as_u64().unwrap(),
+                s["end_ms"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(srt_timings, manifest_timings);
 
@@ -568,7 +663,11 @@ fn a_failed_build_leaves_no_partial_book_and_keeps_the_previous_one() {
     build(&ws, "b", "wav,daisy,epub,html")
         .fails_with(1)
         .stderr_has("b.html is a folder, in the way");
-    assert_eq!(tree(&ws.path("out/b.daisy")), before, "the previous book, byte for byte");
+    assert_eq!(
+        tree(&ws.path("out/b.daisy")),
+        before,
+        "the previous book, byte for byte"
+    );
     assert_eq!(std::fs::read(ws.path("out/b.epub")).unwrap(), epub);
     assert_eq!(
         of_name(&ws, "b"),
@@ -580,7 +679,10 @@ fn a_failed_build_leaves_no_partial_book_and_keeps_the_previous_one() {
     std::fs::remove_dir(ws.path("out/b.html")).unwrap();
     build(&ws, "b", "wav,daisy").success();
     assert!(ws.path("out/b.daisy/ncc.html").is_file());
-    assert_eq!(of_name(&ws, "b"), vec!["b.daisy", "b.json", "b.vtt", "b.wav"]);
+    assert_eq!(
+        of_name(&ws, "b"),
+        vec!["b.daisy", "b.json", "b.vtt", "b.wav"]
+    );
     build(&ws, "b", "wav").success();
     assert_eq!(of_name(&ws, "b"), vec!["b.json", "b.vtt", "b.wav"]);
 }
@@ -599,7 +701,15 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
     );
     for name in ["d1", "d2", "d3", "d2"] {
         ws.bulletin()
-            .args(["build", "-n", name, "--format", "wav", "--feed", "out/news.rss"])
+            .args([
+                "build",
+                "-n",
+                name,
+                "--format",
+                "wav",
+                "--feed",
+                "out/news.rss",
+            ])
             .args(["--feed-url", "https://example.org/news", "--feed-keep", "2"])
             .arg_path(&examples())
             .env("FAKE_TTS_KEY", "k")
@@ -611,7 +721,11 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
     let feed = feed_rs::parser::parse(&bytes[..]).unwrap();
     assert_eq!(feed.title.unwrap().content, "Harbour <News> & Views");
     let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(ids, vec!["urn:bulletin:d2", "urn:bulletin:d3"], "the last 2, newest first, a re-run replacing its item");
+    assert_eq!(
+        ids,
+        vec!["urn:bulletin:d2", "urn:bulletin:d3"],
+        "the last 2, newest first, a re-run replacing its item"
+    );
     let m = manifest(&ws, "d2");
     let content = feed.entries[0]
         .media
@@ -639,7 +753,10 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
     assert_eq!(child(channel, "language").as_deref(), Some("zh"));
     assert_eq!(child(channel, "explicit").as_deref(), Some("false"));
     for name in ["image", "category"] {
-        assert!(child(channel, name).is_some(), "channel lacks itunes:{name}");
+        assert!(
+            child(channel, name).is_some(),
+            "channel lacks itunes:{name}"
+        );
     }
     let item = channel.children().find(|c| c.has_tag_name("item")).unwrap();
     assert_eq!(
@@ -653,16 +770,33 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
             .map(|c| c.attribute(key).unwrap().to_owned())
             .collect()
     };
-    assert_eq!(attr("chapters", "url"), vec!["https://example.org/news/d2.chapters.json"]);
-    assert_eq!(attr("transcript", "type"), vec!["text/vtt", "application/x-subrip"]);
+    assert_eq!(
+        attr("chapters", "url"),
+        vec!["https://example.org/news/d2.chapters.json"]
+    );
+    assert_eq!(
+        attr("transcript", "type"),
+        vec!["text/vtt", "application/x-subrip"]
+    );
     assert_eq!(
         attr("transcript", "url"),
-        vec!["https://example.org/news/d2.vtt", "https://example.org/news/d2.srt"]
+        vec![
+            "https://example.org/news/d2.vtt",
+            "https://example.org/news/d2.srt"
+        ]
     );
     // The feed implies the files its item points at.
-    let files: Vec<&str> = m["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let files: Vec<&str> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     for f in ["d2.mp3", "d2.chapters.json", "d2.srt", "d2.vtt"] {
-        assert!(files.contains(&f) && ws.path(&format!("out/{f}")).is_file(), "{f}");
+        assert!(
+            files.contains(&f) && ws.path(&format!("out/{f}")).is_file(),
+            "{f}"
+        );
     }
     let chapters: serde_json::Value =
         serde_json::from_slice(&std::fs::read(ws.path("out/d2.chapters.json")).unwrap()).unwrap();
@@ -683,13 +817,24 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
     // A file that is not such a feed is not overwritten.
     ws.write("out/other.rss", "<html>not a feed</html>");
     ws.bulletin()
-        .args(["build", "-n", "d4", "--feed", "out/other.rss", "--feed-url", "https://example.org/"])
+        .args([
+            "build",
+            "-n",
+            "d4",
+            "--feed",
+            "out/other.rss",
+            "--feed-url",
+            "https://example.org/",
+        ])
         .arg_path(&examples())
         .env("FAKE_TTS_KEY", "k")
         .output()
         .fails_with(1)
         .stderr_has("is not a podcast feed");
-    assert_eq!(std::fs::read_to_string(ws.path("out/other.rss")).unwrap(), "<html>not a feed</html>");
+    assert_eq!(
+        std::fs::read_to_string(ws.path("out/other.rss")).unwrap(),
+        "<html>not a feed</html>"
+    );
     assert!(!ws.path("out/d4.json").exists(), "nothing committed");
 }
 
@@ -697,7 +842,10 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
 fn browser() -> Option<(std::path::PathBuf, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if node && dir.join("node_modules/puppeteer-core").is_dir() && Path::new(&chromium).is_file() {
         return Some((dir.join("check-page.mjs"), chromium));
     }
@@ -705,7 +853,9 @@ fn browser() -> Option<(std::path::PathBuf, String)> {
         std::env::var_os("BULLETIN_REQUIRE_TOOLS").is_none(),
         "node, tests/browser/node_modules and chromium are required"
     );
-    eprintln!("note: chromium or tests/browser/node_modules missing (.ci/run installs them); skipping");
+    eprintln!(
+        "note: chromium or tests/browser/node_modules missing (.ci/run installs them); skipping"
+    );
     None
 }
 
@@ -725,7 +875,10 @@ fn the_page_seeks_by_keyboard_and_passes_axe_in_chromium() {
         .iter()
         .find(|s| s["kind"] == "body" && s["article"] == 2)
         .unwrap();
-    let (id, start) = (seg["id"].as_str().unwrap(), seg["start_ms"].as_u64().unwrap());
+    let (id, start) = (
+        seg["id"].as_str().unwrap(),
+        seg["start_ms"].as_u64().unwrap(),
+    );
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("page-check");
     std::fs::create_dir_all(&shots).unwrap();
     let shot = shots.join("transcript-page.png");
@@ -752,7 +905,14 @@ fn the_page_seeks_by_keyboard_and_passes_axe_in_chromium() {
         t >= want - 0.001 && t < want + 0.5,
         "currentTime {t} is not at the sentence's start {want}"
     );
-    assert_eq!(r["violations"], serde_json::json!([]), "axe-core violations");
-    assert!(std::fs::metadata(&shot).unwrap().len() > 0, "a screenshot is kept");
+    assert_eq!(
+        r["violations"],
+        serde_json::json!([]),
+        "axe-core violations"
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 0,
+        "a screenshot is kept"
+    );
     eprintln!("screenshot: {}", shot.display());
 }
