@@ -112,7 +112,7 @@ struct BuildFlags {
     feed: Option<PathBuf>,
     /// The URL the output folder is published under (the feed's links and enclosures).
     #[arg(long, value_name = "URL", requires = "feed", value_parser = parse_feed_url)]
-    feed_url: Option<url::Url>,
+    feed_url: Option<Box<url::Url>>,
     /// Items kept in the feed, the new one included (1 to 1000).
     #[arg(long, value_name = "N", default_value_t = 20, requires = "feed",
           value_parser = clap::value_parser!(u16).range(1..=1000))]
@@ -120,7 +120,7 @@ struct BuildFlags {
 }
 
 /// An absolute http(s) URL, ending in `/` so file names join under it.
-fn parse_feed_url(text: &str) -> Result<url::Url, String> {
+fn parse_feed_url(text: &str) -> Result<Box<url::Url>, String> {
     let mut url = url::Url::parse(text).map_err(|e| format!("`{text}` is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("`{text}` is not an http or https URL"));
@@ -129,7 +129,7 @@ fn parse_feed_url(text: &str) -> Result<url::Url, String> {
         let path = format!("{}/", url.path());
         url.set_path(&path);
     }
-    Ok(url)
+    Ok(Box::new(url))
 }
 
 #[derive(Debug, Subcommand)]
@@ -285,7 +285,7 @@ fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::E
         feed: match (f.feed, f.feed_url) {
             (Some(path), Some(base_url)) => Some(run::FeedTarget {
                 path,
-                base_url,
+                base_url: *base_url,
                 keep: usize::from(f.feed_keep),
             }),
             _ => None,

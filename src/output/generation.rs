@@ -182,7 +182,7 @@ impl Generation {
     pub fn staged_size(&self, file: &str) -> Option<u64> {
         let staged = self.staged.iter().find(|s| s.file() == file)?;
         let meta = fs::metadata(staged.temp_path()).ok()?;
-        meta.is_file().then(|| meta.len())
+        meta.is_file().then_some(meta.len())
     }
 
     /// Every file name this generation will hold, manifest excluded.
