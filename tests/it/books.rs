@@ -916,3 +916,23 @@ fn the_page_seeks_by_keyboard_and_passes_axe_in_chromium() {
     );
     eprintln!("screenshot: {}", shot.display());
 }
+
+#[test]
+fn feed_and_format_flags_are_checked_on_the_command_line() {
+    let ws = Workspace::new();
+    ws.bulletin()
+        .args(["build", "--feed", "f.rss", "x.txt"])
+        .output()
+        .fails_with(2)
+        .stderr_has("--feed-url");
+    ws.bulletin()
+        .args(["build", "--feed", "f.rss", "--feed-url", "ftp://example.org/", "x.txt"])
+        .output()
+        .fails_with(2)
+        .stderr_has("not an http or https URL");
+    ws.bulletin()
+        .args(["build", "--format", "wav,daisy2", "x.txt"])
+        .output()
+        .fails_with(2)
+        .stderr_has("use wav, mp3, daisy, epub, html, srt, chapters");
+}
