@@ -926,7 +926,14 @@ fn feed_and_format_flags_are_checked_on_the_command_line() {
         .fails_with(2)
         .stderr_has("--feed-url");
     ws.bulletin()
-        .args(["build", "--feed", "f.rss", "--feed-url", "ftp://example.org/", "x.txt"])
+        .args([
+            "build",
+            "--feed",
+            "f.rss",
+            "--feed-url",
+            "ftp://example.org/",
+            "x.txt",
+        ])
         .output()
         .fails_with(2)
         .stderr_has("not an http or https URL");
@@ -935,4 +942,118 @@ fn feed_and_format_flags_are_checked_on_the_command_line() {
         .output()
         .fails_with(2)
         .stderr_has("use wav, mp3, daisy, epub, html, srt, chapters");
+}
+
+/// The `par` clips of a DAISY SMIL file, in order.
+fn smil_clips(path: &Path) -> Vec<(u64, u64)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let smil = parse_xml(&text);
+    smil.descendants()
+        .filter(|n| n.has_tag_name("audio"))
+        .map(|a| {
+            (
+                clock_ms(a.attribute("clip-begin").unwrap()),
+                clock_ms(a.attribute("clip-end").unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_intro_and_outro_are_sections_of_the_books_and_sounds_are_left_out() {
+    let server = FakeTts::start();
+    let ws = Workspace::new();
+    let sting: Vec<f32> = (0..22050)
+        .map(|i| (i as f32 * 2800.0 * std::f32::consts::TAU / 44100.0).sin() * 0.3)
+        .collect();
+    ws.write("sounds/sting.wav", crate::fake_tts::wav_of(&sting, 44100));
+    ws.write(
+        "voices.toml",
+        crate::harness::openai_config(
+            &server.url(),
+            "intro = \"Good morning. This is the news.\"\noutro = \"That was the news.\"\n\
+             [bulletin.sounds]\nseparator = \"sounds/sting.wav\"",
+        ),
+    );
+    ws.bulletin()
+        .args(["build", "-n", "b", "--format", "wav,daisy,epub,html"])
+        .arg_path(&examples().join("03-en-harbour-ferry.txt"))
+        .arg_path(&examples().join("01-zh-river-park.txt"))
+        .env("FAKE_TTS_KEY", "k")
+        .output()
+        .success();
+    let m = manifest(&ws, "b");
+    let segments = m["segments"].as_array().unwrap();
+    let span_of = |kind: &str| -> Vec<(u64, u64)> {
+        segments
+            .iter()
+            .filter(|s| s["kind"] == kind)
+            .map(|s| {
+                (
+                    s["start_ms"].as_u64().unwrap(),
+                    s["end_ms"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let sounds = span_of("sound");
+    assert!(!sounds.is_empty(), "the separator is in the timeline");
+
+    // DAISY: the bulletin's heading opens the intro, the outro closes the book.
+    let dir = ws.path("out/b.daisy");
+    let ncc_text = std::fs::read_to_string(dir.join("ncc.html")).unwrap();
+    let ncc = parse_xml(&ncc_text);
+    let h1: Vec<roxmltree::Node> = ncc.descendants().filter(|n| n.has_tag_name("h1")).collect();
+    assert_eq!(h1.len(), 2 + 2, "the bulletin, two articles, the closing");
+    assert_eq!(h1[0].attribute("class"), Some("title"));
+    let href = |h: &roxmltree::Node| {
+        h.descendants()
+            .find(|n| n.has_tag_name("a"))
+            .and_then(|a| a.attribute("href"))
+            .unwrap()
+            .split('#')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(href(&h1[0]), "s0001.smil");
+    assert_eq!(href(&h1[3]), "s0004.smil");
+    assert_eq!(smil_clips(&dir.join("s0001.smil")), span_of("intro"));
+    assert_eq!(smil_clips(&dir.join("s0004.smil")), span_of("outro"));
+    let all: Vec<(u64, u64)> = (1..=4)
+        .flat_map(|i| smil_clips(&dir.join(format!("s{i:04}.smil"))))
+        .collect();
+    assert!(
+        sounds.iter().all(|s| !all.contains(s)),
+        "no clip plays a sound"
+    );
+    let spoken = segments.iter().filter(|s| s["kind"] != "sound").count();
+    assert_eq!(all.len(), spoken, "every spoken segment once");
+
+    // The page: a control per spoken segment, none for the sounds.
+    let page =
+        scraper::Html::parse_document(&std::fs::read_to_string(ws.path("out/b.html")).unwrap());
+    let buttons = page
+        .select(&scraper::Selector::parse("button.phrase").unwrap())
+        .count();
+    assert_eq!(buttons, spoken);
+
+    if let Some(tool) = epubcheck() {
+        let out = Command::new(tool)
+            .arg(ws.path("out/b.epub"))
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success()
+                && !text.lines().any(|l| l.starts_with("ERROR")
+                    || l.starts_with("FATAL")
+                    || l.starts_with("WARNING")),
+            "EPUBCheck:\n{text}"
+        );
+    }
 }
