@@ -318,6 +318,156 @@ pub fn clock(ms: u64) -> String {
 mod tests {
     use super::*;
 
+    use crate::output::manifest::{
+        ArticleEntry, AudioInfo, LoudnessReport, Manifest, SegmentEntry,
+    };
+    use crate::script::ArticleSummary;
+
+    fn segment(
+        id: &str,
+        kind: SegmentKind,
+        article: Option<usize>,
+        span: (u64, u64),
+        source: Option<&str>,
+        source_in: Option<&str>,
+    ) -> SegmentEntry {
+        SegmentEntry {
+            id: id.into(),
+            kind,
+            article,
+            voice: "en".into(),
+            spoken_voice: "en".into(),
+            backend: "fake".into(),
+            lang: "en".into(),
+            text: format!("spoken {id}"),
+            source_text: source.map(Into::into),
+            source_text_in: source_in.map(Into::into),
+            start_ms: span.0,
+            end_ms: span.1,
+            pause_after_ms: 0,
+            sound: None,
+            attempts: 1,
+            cached: false,
+        }
+    }
+
+    fn manifest(segments: Vec<SegmentEntry>) -> Manifest {
+        Manifest {
+            generation: "g".into(),
+            audio: AudioInfo {
+                path: "m.wav".into(),
+                sample_rate: 48000,
+                channels: 1,
+                bits_per_sample: 16,
+                duration_ms: 9000,
+            },
+            files: Vec::new(),
+            loudness: LoudnessReport::default(),
+            articles: vec![ArticleEntry {
+                summary: ArticleSummary {
+                    title: "Ferry".into(),
+                    source: None,
+                    author: None,
+                    editor: None,
+                    published: None,
+                    byline: None,
+                    language: "en".into(),
+                    origin: "a.txt".into(),
+                    priority: None,
+                },
+                start_ms: 0,
+                end_ms: 9000,
+            }],
+            segments,
+            dropped_articles: Vec::new(),
+            skipped_inputs: Vec::new(),
+            generator: "bulletin".into(),
+            created: "2026-12-01T05:40:00+00:00".into(),
+        }
+    }
+
+    #[test]
+    fn a_sentence_in_pieces_is_one_phrase_and_paragraphs_follow_the_ids() {
+        use SegmentKind::*;
+        let m = manifest(vec![
+            segment("a1-title", Title, Some(0), (0, 1000), Some("Ferry"), None),
+            segment(
+                "a1-p1-s1-1",
+                Body,
+                Some(0),
+                (1500, 3000),
+                Some("A  long\nsentence."),
+                None,
+            ),
+            segment(
+                "a1-p1-s1-2",
+                Body,
+                Some(0),
+                (3200, 4000),
+                None,
+                Some("a1-p1-s1-1"),
+            ),
+            segment(
+                "a1-p1-s2",
+                Body,
+                Some(0),
+                (4200, 5000),
+                Some("Short."),
+                None,
+            ),
+            segment("a1-p2-s1", Body, Some(0), (5600, 6000), Some("Next."), None),
+            segment(
+                "a1-attribution",
+                Attribution,
+                Some(0),
+                (6500, 7000),
+                None,
+                None,
+            ),
+        ]);
+        let info = BookInfo {
+            title: "News".into(),
+            identifier: "id".into(),
+            publisher: "p".into(),
+        };
+        let book = Book::new(&m, &info);
+        assert_eq!(
+            book.sections.len(),
+            2,
+            "an opening (no intro) and the article"
+        );
+        assert_eq!(book.spoken_sections().count(), 1);
+        let a = &book.sections[1];
+        assert_eq!(a.heading, "Ferry");
+        assert_eq!(
+            a.heading_phrase.as_ref().map(|p| p.id.as_str()),
+            Some("a1-title")
+        );
+        let ids: Vec<Vec<(&str, &str, u64, u64)>> = a
+            .paragraphs
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .map(|x| (x.id.as_str(), x.text.as_str(), x.start_ms, x.end_ms))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                vec![
+                    ("a1-p1-s1", "A long sentence.", 1500, 4000),
+                    ("a1-p1-s2", "Short.", 4200, 5000)
+                ],
+                vec![("a1-p2-s1", "Next.", 5600, 6000)],
+                vec![("a1-attribution", "spoken a1-attribution", 6500, 7000)],
+            ]
+        );
+        assert_eq!((a.start_ms, a.end_ms), (0, 7000));
+        assert_eq!(book.languages, vec!["en"]);
+        assert_eq!(book.narrators, vec!["en"]);
+    }
+
     #[test]
     fn ids_and_clock_values() {
         assert_eq!(paragraph_key("a1-p2-s3"), "a1-p2");
