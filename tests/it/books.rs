@@ -613,6 +613,37 @@ fn every_book_and_transcript_follows_the_manifest_timeline() {
         })
         .collect();
     assert_eq!(srt_timings, manifest_timings);
+    if let Some(vtt_check) = vtt_checker() {
+        let out = Command::new("node")
+            .arg(vtt_check)
+            .arg(ws.path("out/b.vtt"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            parsed["errors"],
+            serde_json::json!([]),
+            "webvtt-parser errors"
+        );
+        let cues: Vec<(u64, u64)> = parsed["cues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let ms = |v: &serde_json::Value| (v.as_f64().unwrap() * 1000.0).round() as u64;
+                (ms(&c["start"]), ms(&c["end"]))
+            })
+            .collect();
+        assert_eq!(
+            cues, srt_timings,
+            "the WebVTT parser reads the SRT's timings"
+        );
+    }
 
     // Chapters: one per article at its start.
     let chapters: serde_json::Value =
@@ -836,6 +867,26 @@ fn the_feed_keeps_the_last_bulletins_with_enclosure_chapters_and_transcripts() {
         "<html>not a feed</html>"
     );
     assert!(!ws.path("out/d4.json").exists(), "nothing committed");
+}
+
+/// `tests/browser/check-vtt.mjs` when node and its packages are installed.
+fn vtt_checker() -> Option<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if node && dir.join("node_modules/webvtt-parser").is_dir() {
+        return Some(dir.join("check-vtt.mjs"));
+    }
+    assert!(
+        std::env::var_os("BULLETIN_REQUIRE_TOOLS").is_none(),
+        "node and tests/browser/node_modules (webvtt-parser) are required"
+    );
+    eprintln!(
+        "note: tests/browser/node_modules missing (.ci/run installs it); skipping webvtt-parser"
+    );
+    None
 }
 
 /// The browser check's script and Chromium, when installed (`.ci/run` installs both).
