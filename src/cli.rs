@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit_codes;
 use crate::ingest::InputSpec;
-use crate::run::{self, BuildArgs, BuildSettings, PlanOptions, VoicesOptions};
+use crate::ingest::{Order, Since};
+use crate::run::{self, BuildArgs, BuildSettings, InputArgs, PlanOptions, VoicesOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "bulletin", version, about = "Turn a day's news articles into one spoken audio bulletin", after_help = exit_codes::HELP)]
@@ -117,6 +118,9 @@ struct BuildFlags {
     #[arg(long, value_name = "N", default_value_t = 20, requires = "feed",
           value_parser = clap::value_parser!(u16).range(1..=1000))]
     feed_keep: u16,
+    /// MiB of decoded audio held at once [default: BULLETIN_MEMORY_MB, else [bulletin] memory_mb, else 16].
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(i64::from(crate::config::MIN_MEMORY_MIB)..=i64::from(crate::config::MAX_MEMORY_MIB)))]
+    memory_mb: Option<u32>,
 }
 
 /// An absolute http(s) URL, ending in `/` so file names join under it.
@@ -177,23 +181,60 @@ struct Common {
     /// Configuration file.
     #[arg(short = 'c', long = "voices", default_value = "voices.toml")]
     config: PathBuf,
-    /// Article files, folders (their articles in name order), or - for stdin.
-    #[arg(required = true)]
+    /// Article files, folders (their articles in name order), playlists (.list), http(s):// URLs,
+    /// or - for stdin [default: [bulletin] inputs in the config].
     inputs: Vec<PathBuf>,
+    /// Keep articles published since this: a time ago (24h, 90m, 2d) or a time (2026-11-29T00:00)
+    /// [default: [bulletin] since, else all].
+    #[arg(long, value_name = "WHEN", value_parser = parse_since)]
+    since: Option<Since>,
+    /// Keep at most this many articles, after ordering [default: [bulletin] limit, else all].
+    #[arg(long, value_name = "N", value_parser = parse_limit)]
+    limit: Option<usize>,
+    /// Running order: input, published (newest first) or priority (1 first)
+    /// [default: [bulletin] order, else input].
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    order: Option<Order>,
+}
+
+fn parse_since(text: &str) -> Result<Since, String> {
+    text.parse()
+}
+
+fn parse_order(text: &str) -> Result<Order, String> {
+    text.parse()
+}
+
+fn parse_limit(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of articles"))?;
+    if !(1..=crate::config::MAX_LIMIT).contains(&n) {
+        return Err(format!(
+            "{n} is out of range: use 1 to {}",
+            crate::config::MAX_LIMIT
+        ));
+    }
+    Ok(n)
 }
 
 impl Common {
-    fn inputs(&self) -> Vec<InputSpec> {
-        self.inputs
-            .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    InputSpec::Stdin
-                } else {
-                    InputSpec::Path(p.clone())
-                }
-            })
-            .collect()
+    /// The inputs and picking flags; a URL that does not parse is a bad input.
+    fn inputs(&self) -> Result<InputArgs, run::Error> {
+        let mut inputs = Vec::new();
+        for p in &self.inputs {
+            inputs.push(match p.to_str() {
+                Some(text) => crate::ingest::InputSpec::parse(text)?,
+                None => InputSpec::Path(p.clone()),
+            });
+        }
+        Ok(InputArgs {
+            inputs,
+            since: self.since,
+            limit: self.limit,
+            order: self.order,
+        })
     }
 }
 
@@ -211,16 +252,17 @@ fn run(cli: Cli) -> u8 {
         Command::Build { common, options } => build(common, options, progress_bar),
         Command::Lexicon {
             action: LexiconAction::Check { common },
-        } => {
-            let opts = run::LexiconCheckOptions {
-                inputs: common.inputs(),
-                voices: common.config,
-            };
-            run::lexicon_check(&opts).map(|text| {
+        } => common
+            .inputs()
+            .map(|inputs| run::LexiconCheckOptions {
+                inputs,
+                voices: common.config.clone(),
+            })
+            .and_then(|opts| run::lexicon_check(&opts))
+            .map(|text| {
                 print_stdout(&text);
                 exit_codes::SUCCESS
-            })
-        }
+            }),
         Command::Cache { action, cache_dir } => run::cache::cache_at(cache_dir).and_then(|cache| {
             let text = match action {
                 CacheAction::Stats => run::cache::stats(&cache)?,
@@ -229,17 +271,18 @@ fn run(cli: Cli) -> u8 {
             print_stdout(&text);
             Ok(exit_codes::SUCCESS)
         }),
-        Command::Plan { common, json } => {
-            let opts = PlanOptions {
-                inputs: common.inputs(),
-                voices: common.config,
+        Command::Plan { common, json } => common
+            .inputs()
+            .map(|inputs| PlanOptions {
+                inputs,
+                voices: common.config.clone(),
                 json,
-            };
-            run::plan(&opts).map(|text| {
+            })
+            .and_then(|opts| run::plan(&opts))
+            .map(|text| {
                 print_stdout(&text);
                 exit_codes::SUCCESS
-            })
-        }
+            }),
         Command::Voices { config, check } => run::voices(&VoicesOptions {
             voices: config,
             check,
@@ -269,7 +312,11 @@ fn run(cli: Cli) -> u8 {
 /// `bulletin build`: the flags as given, resolved with the environment and the
 /// config, then the build.
 fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::Error> {
+    let inputs = common.inputs()?;
     let args = BuildArgs {
+        since: inputs.since,
+        limit: inputs.limit,
+        order: inputs.order,
         config: common.config.clone(),
         out: f.out,
         name: f.name,
@@ -281,6 +328,7 @@ fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::E
         formats: f.format,
         per_article: f.per_article,
         max_duration: f.max_duration,
+        memory_mib: f.memory_mb,
         progress_bar,
         feed: match (f.feed, f.feed_url) {
             (Some(path), Some(base_url)) => Some(run::FeedTarget {
@@ -290,7 +338,7 @@ fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::E
             }),
             _ => None,
         },
-        ..BuildArgs::new(common.inputs())
+        ..BuildArgs::new(inputs.inputs)
     };
     let env = |k: &str| std::env::var(k).ok();
     let settings = BuildSettings::resolve(args, &env, crate::cancel::Cancel::on_signals())?;

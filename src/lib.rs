@@ -2,8 +2,9 @@
 //!
 //! Data flows one way; each stage is a module:
 //!
-//! - [`ingest`]: files, folders, stdin → [`ingest::Article`] (decoding, layout,
-//!   metadata); [`ingest::read`] with the policy for bad inputs
+//! - [`ingest`]: files, folders, stdin, URLs → [`ingest::Article`] (decoding,
+//!   format, metadata); [`ingest::read`] with the policy for bad inputs and
+//!   playlists expanded, [`ingest::pick`] for the running order
 //! - [`text`]: the ground floor of words: [`text::Language`] and its detector,
 //!   the one `is_cjk`, sentence splitting within each backend's limit, the
 //!   speakable form (numbers, dates, lexicon)
@@ -18,6 +19,9 @@
 //! - [`output`]: the sinks (Broadcast Wave, MP3), the manifest made once from a
 //!   [`output::Report`], the transcript, and the generation they are committed in
 //!
+//! [`fetch`] reads URL inputs for ingest (through its [`ingest::Fetch`] seam)
+//! over the backends' HTTP transfer, with conditional GET.
+//!
 //! [`config`] parses `voices.toml` once into typed settings for each stage;
 //! [`run`] merges them with the command line and environment
 //! ([`run::BuildSettings`]) and holds one function per command; [`cli`] maps the
@@ -29,6 +33,7 @@ pub mod cancel;
 pub mod cli;
 pub mod config;
 pub mod exit_codes;
+pub mod fetch;
 pub mod ingest;
 pub mod output;
 pub mod run;

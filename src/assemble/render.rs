@@ -192,6 +192,10 @@ fn timeline(spool: &Spool, items: &[Item]) -> Vec<Placement> {
 pub struct Outputs<'a> {
     pub programme: Vec<&'a mut dyn Sink>,
     pub articles: Vec<(usize, &'a mut dyn Sink)>,
+    /// The programme's loudness when already measured (by a
+    /// [`PrefixMeter`](super::PrefixMeter) during synthesis): the first pass
+    /// is then skipped unless articles need measuring.
+    pub measured: Option<Loudness>,
 }
 
 /// What one chain (the programme, or one article) measured and did.
@@ -241,16 +245,21 @@ pub fn render(
         .iter()
         .map(|_| Meter::integrated(spec))
         .collect();
-    walk(spool, programme, cancel, &mut |start, chunk| {
-        whole.add(chunk);
-        for ((_, span), meter) in article_spans.iter().zip(&mut parts) {
-            if let Some(piece) = within(chunk, start, *span, spec.channels) {
-                meter.add(piece);
-            }
+    let measured = match outputs.measured {
+        Some(measured) if parts.is_empty() => measured,
+        _ => {
+            walk(spool, programme, cancel, &mut |start, chunk| {
+                whole.add(chunk);
+                for ((_, span), meter) in article_spans.iter().zip(&mut parts) {
+                    if let Some(piece) = within(chunk, start, *span, spec.channels) {
+                        meter.add(piece);
+                    }
+                }
+                Ok(())
+            })?;
+            whole.finish()
         }
-        Ok(())
-    })?;
-    let measured = whole.finish();
+    };
     let mut sinks_by_article = outputs.articles;
     let mut article_chains: Vec<(usize, Span, Meter, Vec<&mut dyn Sink>)> = Vec::new();
     for ((a, span), meter) in article_spans.iter().zip(parts) {
@@ -635,6 +644,7 @@ mod tests {
             Outputs {
                 programme: vec![&mut out],
                 articles: vec![],
+                measured: None,
             },
         )
         .unwrap();
@@ -770,6 +780,7 @@ mod tests {
             Outputs {
                 programme: vec![&mut whole],
                 articles: vec![(0, &mut first), (1, &mut second)],
+                measured: None,
             },
         )
         .unwrap();
@@ -792,6 +803,7 @@ mod tests {
             Outputs {
                 programme: vec![&mut raw],
                 articles: vec![],
+                measured: None,
             },
         )
         .unwrap();
@@ -826,6 +838,7 @@ mod tests {
             Outputs {
                 programme: vec![&mut out],
                 articles: vec![],
+                measured: None,
             },
         )
         .unwrap_err();

@@ -1,6 +1,7 @@
 //! audio: `Clip`, the one typed buffer that every decoded backend response becomes and
 //! that the later stages (conversion, trimming, assembly) pass along.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::audio::{convert, AudioSpec, Frames};
@@ -13,10 +14,60 @@ const MAX_SAMPLE: f32 = 64.0;
 /// Interleaved `f32` samples, nominally in -1.0..=1.0, with the format they are in.
 ///
 /// The buffer always holds whole frames.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Clip {
     spec: AudioSpec,
     samples: Vec<f32>,
+}
+
+/// The bytes of decoded audio held by every [`Clip`] alive in the process,
+/// now and at most: what the memory budget bounds, counted independently of it.
+static LIVE: AtomicU64 = AtomicU64::new(0);
+static PEAK: AtomicU64 = AtomicU64::new(0);
+
+/// Decoded audio in memory: the bytes held by clips now, and the most held
+/// at once since the process started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AudioInMemory {
+    pub live: u64,
+    pub peak: u64,
+}
+
+pub fn audio_in_memory() -> AudioInMemory {
+    AudioInMemory {
+        live: LIVE.load(Ordering::Relaxed),
+        peak: PEAK.load(Ordering::Relaxed),
+    }
+}
+
+fn held(samples: &Vec<f32>) -> u64 {
+    (samples.capacity() * std::mem::size_of::<f32>()) as u64
+}
+
+fn count_in(bytes: u64) {
+    let now = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+fn count_out(bytes: u64) {
+    LIVE.fetch_sub(bytes, Ordering::Relaxed);
+}
+
+impl Drop for Clip {
+    fn drop(&mut self) {
+        count_out(held(&self.samples));
+    }
+}
+
+impl Clone for Clip {
+    fn clone(&self) -> Clip {
+        let samples = self.samples.clone();
+        count_in(held(&samples));
+        Clip {
+            spec: self.spec,
+            samples,
+        }
+    }
 }
 
 impl Clip {
@@ -30,6 +81,7 @@ impl Clip {
             samples.len() - samples.len() % channels
         };
         samples.truncate(whole);
+        count_in(held(&samples));
         // NaN or infinity from a broken float WAV would poison resampling,
         // loudness and limiting downstream: such samples become silence. Finite
         // values near f32::MAX do the same once a resampler's FFT sums them, so
@@ -59,8 +111,9 @@ impl Clip {
         &self.samples
     }
 
-    pub fn into_samples(self) -> Vec<f32> {
-        self.samples
+    pub fn into_samples(mut self) -> Vec<f32> {
+        count_out(held(&self.samples));
+        std::mem::take(&mut self.samples)
     }
 
     pub fn frames(&self) -> Frames {
@@ -101,7 +154,10 @@ impl Clip {
         } else {
             convert(other, self.spec)
         };
+        let before = held(&self.samples);
         self.samples.extend_from_slice(&other.samples);
+        count_in(held(&self.samples));
+        count_out(before);
     }
 
     /// Mutable access for in-place processing; the length cannot change, so whole

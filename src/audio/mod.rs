@@ -20,7 +20,7 @@ mod spec;
 mod stream;
 mod wav;
 
-pub use clip::Clip;
+pub use clip::{audio_in_memory, AudioInMemory, Clip};
 pub use convert::convert;
 pub use decode::decode;
 pub use edges::{fade_edges, trim_silence, TrimOptions};

@@ -105,25 +105,9 @@ pub(super) fn resolve(
         1,
         64,
     )?);
-    let timeout_secs = raw.timeout_secs.unwrap_or(60.0);
-    if !(timeout_secs.is_finite() && timeout_secs > 0.0 && timeout_secs <= 3600.0) {
-        return Err(problem(
-            "timeout_secs",
-            format!("= {timeout_secs} is out of range: use more than 0, at most 3600"),
-        ));
-    }
-    let retry = RetryPolicy {
-        retries: bounded(&section, "retries", raw.retries.unwrap_or(4), 0, 10)?,
-        ..RetryPolicy::default()
-    };
-    let max_response_bytes = (bounded(
-        &section,
-        "max_response_mb",
-        raw.max_response_mb.unwrap_or(200),
-        1,
-        4096,
-    )? as usize)
-        << 20;
+    let timeout = timeout_of(&section, raw.timeout_secs)?;
+    let retry = retry_of(&section, raw.retries)?;
+    let max_response_bytes = max_response_of(&section, raw.max_response_mb, 200, 4096)?;
     let requests_per_minute = match raw.requests_per_minute {
         None => None,
         Some(n) => NonZeroU32::new(bounded(&section, "requests_per_minute", n, 1, 60_000)?),
@@ -132,12 +116,44 @@ pub(super) fn resolve(
         name: name.to_owned(),
         transport,
         concurrency,
-        timeout: Duration::from_secs_f64(timeout_secs),
+        timeout,
         retry,
         max_response_bytes,
         requests_per_minute,
     };
     Ok((spec, limit))
+}
+
+/// `timeout_secs`: one attempt, from sending to the last byte (default 60).
+/// Shared with `[bulletin.fetch]`, so inputs and backends read it alike.
+pub(super) fn timeout_of(section: &str, raw: Option<f64>) -> Result<Duration, Problem> {
+    let secs = raw.unwrap_or(60.0);
+    if !(secs.is_finite() && secs > 0.0 && secs <= 3600.0) {
+        return Err(Problem::at(
+            section,
+            "timeout_secs",
+            format!("= {secs} is out of range: use more than 0, at most 3600"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// `retries`: after the first attempt (default 4, at most 10).
+pub(super) fn retry_of(section: &str, raw: Option<u32>) -> Result<RetryPolicy, Problem> {
+    Ok(RetryPolicy {
+        retries: bounded(section, "retries", raw.unwrap_or(4), 0, 10)?,
+        ..RetryPolicy::default()
+    })
+}
+
+/// `max_response_mb`, in bytes: 1 to `max` MiB.
+pub(super) fn max_response_of(
+    section: &str,
+    raw: Option<u64>,
+    default: u64,
+    max: u64,
+) -> Result<usize, Problem> {
+    Ok((bounded(section, "max_response_mb", raw.unwrap_or(default), 1, max)? as usize) << 20)
 }
 
 type TemplateOf<'a> = dyn Fn(&str, &str) -> Result<Template, Problem> + 'a;

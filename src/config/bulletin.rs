@@ -18,6 +18,11 @@ use super::raw::{RawBulletin, RawDuration};
 /// silence on air, and a minute is already dead air.
 const MAX_PAUSE: Duration = Duration::from_secs(60);
 
+/// The range of `memory_mb`: below a few MiB one long clip fills the budget
+/// alone; above 64 GiB is a typo.
+pub const MIN_MEMORY_MIB: u32 = 4;
+pub const MAX_MEMORY_MIB: u32 = 65_536;
+
 /// What `[bulletin]` says, apart from the output artifacts.
 pub(super) struct Bulletin {
     pub audio: AudioSpec,
@@ -29,6 +34,7 @@ pub(super) struct Bulletin {
     pub attribution: std::collections::BTreeMap<String, String>,
     pub lexicon: Option<Arc<Lexicon>>,
     pub mixed_language: script::MixedLanguage,
+    pub memory_mib: Option<u32>,
 }
 
 /// Resolves `[bulletin]`; relative paths are taken from `base`, the folder of
@@ -87,6 +93,10 @@ pub(super) fn resolve(raw: &RawBulletin, base: &Path) -> Result<Bulletin, Proble
         attribution,
         lexicon: lexicon(raw, base)?,
         mixed_language: raw.mixed_language.unwrap_or_default(),
+        memory_mib: raw
+            .memory_mb
+            .map(|mb| bounded("bulletin", "memory_mb", mb, MIN_MEMORY_MIB, MAX_MEMORY_MIB))
+            .transpose()?,
     })
 }
 

@@ -12,8 +12,9 @@ use crate::script::ScriptSettings;
 use crate::tts::Voices;
 
 use super::error::{describe_toml_error, ConfigError, Problem};
+use super::inputs::InputSettings;
 use super::raw::RawConfig;
-use super::{backends, bulletin, output, voices};
+use super::{backends, bulletin, inputs, output, voices};
 
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
@@ -26,6 +27,10 @@ pub struct Config {
     /// The voices, each resolved to its backend.
     pub voices: Voices,
     pub output: OutputSettings,
+    /// `[bulletin] memory_mb`: the budget of decoded audio, when set.
+    pub memory_mib: Option<u32>,
+    /// What to read and how to pick, when the command line does not say.
+    pub inputs: InputSettings,
 }
 
 /// Whether `${NAME}` secrets must be present. `plan` and `voices` (without
@@ -114,6 +119,7 @@ fn resolve(
 ) -> Result<Config, Problem> {
     let bulletin = bulletin::resolve(&raw.bulletin, base)?;
     let output = output::resolve(&raw.bulletin)?;
+    let inputs = inputs::resolve(&raw.bulletin, base)?;
     let mut specs = Vec::new();
     let mut limits = BTreeMap::new();
     for (name, table) in raw.backends {
@@ -138,6 +144,8 @@ fn resolve(
         },
         voices,
         output,
+        memory_mib: bulletin.memory_mib,
+        inputs,
     })
 }
 
@@ -364,6 +372,80 @@ model = "kokoro"
         }
         let ok = parse(&format!("{MINIMAL}\n[bulletin.pauses]\nsentence = 250.5\n")).unwrap();
         assert_eq!(ok.script.pauses.sentence, Duration::from_micros(250_500));
+    }
+
+    #[test]
+    fn the_bulletin_names_its_inputs_and_how_to_pick() {
+        use crate::ingest::{InputSpec, Order, Since};
+        use crate::tts::RedirectPolicy;
+        let c = Config::parse(
+            &format!(
+                "[bulletin]\ninputs = [\"desk\", \"/abs/run.list\", \"https://news.example/feed.rss\"]\n\
+                 since = \"24h\"\nlimit = 5\norder = \"published\"\n\
+                 [bulletin.fetch]\ntimeout_secs = 2.5\nretries = 1\nmax_response_mb = 3\nredirects = \"none\"\n{MINIMAL}"
+            ),
+            Path::new("conf/morning.toml"),
+            Secrets::Required,
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            c.inputs.inputs,
+            vec![
+                InputSpec::Path("conf/desk".into()),
+                InputSpec::Path("/abs/run.list".into()),
+                InputSpec::Url("https://news.example/feed.rss".parse().unwrap()),
+            ],
+            "relative paths are taken from the config's folder"
+        );
+        assert_eq!(
+            c.inputs.since,
+            Some(Since::Ago(Duration::from_secs(86_400)))
+        );
+        assert_eq!(
+            (c.inputs.limit, c.inputs.order),
+            (Some(5), Some(Order::Published))
+        );
+        let f = &c.inputs.fetch;
+        assert_eq!(f.timeout, Duration::from_millis(2500));
+        assert_eq!(f.retry.retries, 1);
+        assert_eq!(f.max_body_bytes, 3 << 20);
+        assert_eq!(f.redirects, RedirectPolicy::None);
+
+        let defaults = parse(MINIMAL).unwrap().inputs;
+        assert!(defaults.inputs.is_empty() && defaults.since.is_none());
+        assert_eq!(defaults.fetch, crate::fetch::FetchSettings::default());
+        assert_eq!(defaults.fetch.max_body_bytes, 10 << 20);
+
+        for (patch, expect) in [
+            ("inputs = [\"-\"]", "[bulletin] inputs[0]: standard input"),
+            (
+                "since = \"yesterday\"",
+                "[bulletin] since: `yesterday` is neither",
+            ),
+            (
+                "limit = 0",
+                "[bulletin] limit = 0 is out of range: use 1 to 100000",
+            ),
+            ("order = \"random\"", "unknown variant `random`"),
+            (
+                "fetch = { max_response_mb = 50 }",
+                "max_response_mb = 50 is out of range: use 1 to 10",
+            ),
+            (
+                "fetch = { timeout_secs = 0 }",
+                "[bulletin.fetch] timeout_secs = 0 is out of range",
+            ),
+            (
+                "fetch = { redirect = \"none\" }",
+                "did you mean `redirects`?",
+            ),
+        ] {
+            let e = parse(&format!("[bulletin]\n{patch}\n{MINIMAL}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(expect), "{patch}: {e}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::audio::PcmEncoding;
+use crate::ingest::Order;
 use crate::output::Format;
 use crate::script::{MixedLanguage, SplitMode};
 use crate::tts::{CommandInput, CommandOutput, RedirectPolicy};
@@ -42,6 +43,16 @@ pub struct RawBulletin {
     pub bwf: RawBwf,
     pub cart: Option<RawCart>,
     pub sounds: RawSounds,
+    /// MiB of decoded audio a build may hold at once.
+    pub memory_mb: Option<u32>,
+    /// The bulletin's inputs (paths relative to voices.toml, or URLs), read
+    /// when the command line names none.
+    pub inputs: Option<Vec<String>>,
+    /// `24h`, or a time such as `2026-11-29T00:00`.
+    pub since: Option<String>,
+    pub limit: Option<usize>,
+    pub order: Option<Order>,
+    pub fetch: RawFetch,
     pub feed: RawFeed,
 }
 
@@ -55,6 +66,16 @@ pub struct RawFeed {
     pub image: Option<String>,
     pub category: Option<String>,
     pub explicit: Option<bool>,
+}
+
+/// `[bulletin.fetch]`: how URL inputs are fetched; the keys a backend has.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawFetch {
+    pub timeout_secs: Option<f64>,
+    pub retries: Option<u32>,
+    pub max_response_mb: Option<u64>,
+    pub redirects: Option<RedirectPolicy>,
 }
 
 #[derive(Debug, Default, Deserialize)]

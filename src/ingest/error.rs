@@ -106,6 +106,24 @@ pub enum IngestError {
     /// read, see [`read_playlist`](super::read_playlist).
     #[error("{origin}: is a playlist (.list); its entries are read as inputs, not as an article")]
     IsPlaylist { origin: String },
+
+    /// A playlist that names itself, directly or through others; `chain`
+    /// is the path from the outermost list (`a.list → b.list → a.list`).
+    #[error("{origin}: playlist includes itself ({chain})")]
+    PlaylistCycle { origin: String, chain: String },
+
+    /// Playlists nested deeper than anyone writes them by hand.
+    #[error("{origin}: playlists nested more than {limit} deep ({chain})")]
+    PlaylistDepth {
+        origin: String,
+        limit: usize,
+        chain: String,
+    },
+
+    /// A URL that could not be fetched: `origin` is the URL (without any
+    /// password), `problem` what happened (the status, the timeout, the size).
+    #[error("{origin}: {problem}")]
+    Fetch { origin: String, problem: String },
 }
 
 impl IngestError {
@@ -129,7 +147,10 @@ impl IngestError {
             | IngestError::Field { origin, .. }
             | IngestError::NoArticles { origin, .. }
             | IngestError::Playlist { origin, .. }
-            | IngestError::IsPlaylist { origin } => origin,
+            | IngestError::IsPlaylist { origin }
+            | IngestError::PlaylistCycle { origin, .. }
+            | IngestError::PlaylistDepth { origin, .. }
+            | IngestError::Fetch { origin, .. } => origin,
         }
     }
 }

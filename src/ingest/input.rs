@@ -1,6 +1,7 @@
 //! ingest: which inputs to read. Command-line arguments (files, folders,
-//! `-` for stdin) become [`Document`]s: raw bytes with the name they were
-//! given, so every later error can point at the file.
+//! `-` for stdin, `http(s)://` URLs) become [`Document`]s: raw bytes with the
+//! name they were given, so every later error can point at the file. URLs
+//! are read through a [`Fetch`].
 
 use std::fs;
 use std::io::{self, Read};
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::decode::MAX_ARTICLE_BYTES;
 use super::error::IngestError;
+use super::fetch::{Fetch, NoFetch};
 
 /// How stdin is named in errors and in the manifest.
 pub const STDIN_ORIGIN: &str = "<stdin>";
@@ -36,29 +38,61 @@ pub enum InputSpec {
     Path(PathBuf),
     /// `-`: everything on standard input, as one article.
     Stdin,
+    /// An `http://` or `https://` address, read through a [`Fetch`].
+    Url(url::Url),
 }
 
-impl From<&str> for InputSpec {
-    fn from(arg: &str) -> InputSpec {
+impl InputSpec {
+    /// An argument as written: `-` is stdin, a string starting with
+    /// `http://` or `https://` (in any case) a URL, anything else a path. A
+    /// URL that does not parse is an error naming it.
+    pub fn parse(arg: &str) -> Result<InputSpec, IngestError> {
         if arg == "-" {
-            InputSpec::Stdin
-        } else {
-            InputSpec::Path(PathBuf::from(arg))
+            return Ok(InputSpec::Stdin);
+        }
+        let lower = arg.get(..8).unwrap_or(arg).to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return url::Url::parse(arg)
+                .map(InputSpec::Url)
+                .map_err(|e| IngestError::Fetch {
+                    origin: unparsed_url_shown(arg),
+                    problem: format!("not a valid URL ({e})"),
+                });
+        }
+        Ok(InputSpec::Path(PathBuf::from(arg)))
+    }
+
+    /// How the input is named in messages.
+    pub fn shown(&self) -> String {
+        match self {
+            InputSpec::Path(p) => p.display().to_string(),
+            InputSpec::Stdin => STDIN_ORIGIN.to_owned(),
+            InputSpec::Url(u) => super::fetch::shown_url(u),
         }
     }
 }
 
+/// A URL that did not parse, as messages show it: without anything up to an
+/// `@` (where a password would be) and without its query (where a token
+/// would be).
+fn unparsed_url_shown(arg: &str) -> String {
+    let (scheme, rest) = arg.split_once("://").unwrap_or(("", arg));
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{rest}")
+}
+
 impl From<PathBuf> for InputSpec {
     fn from(path: PathBuf) -> InputSpec {
-        if path.as_os_str() == "-" {
-            InputSpec::Stdin
-        } else {
-            InputSpec::Path(path)
+        match path.to_str() {
+            Some(text) => InputSpec::parse(text).unwrap_or(InputSpec::Path(path)),
+            None => InputSpec::Path(path),
         }
     }
 }
 
 /// Reads every input, in order; the first one that cannot be read stops it.
+/// A URL is refused here (see [`collect_each`] with a [`Fetch`]).
 /// A folder contributes its article files (`.txt`, `.md`, `.text`, `.json`,
 /// `.jsonl`, `.ndjson`, `.xml`, `.rss`, `.atom`, `.html`, `.htm`, `.list`; not
 /// hidden; not in subfolders; a `.list` playlist comes back as a document
@@ -72,9 +106,13 @@ pub fn collect(inputs: &[InputSpec]) -> Result<Vec<Document>, IngestError> {
 }
 
 /// Like [`collect`], for one input, with a result per file: a bad file in a
-/// folder is reported on its own, so that the rest can be read.
-pub fn collect_each(input: &InputSpec) -> Vec<Result<Document, IngestError>> {
-    documents_of(input, &mut io::stdin().lock())
+/// folder is reported on its own, so that the rest can be read. A URL is
+/// read through `fetch`.
+pub fn collect_each(input: &InputSpec, fetch: &dyn Fetch) -> Vec<Result<Document, IngestError>> {
+    match input {
+        InputSpec::Url(url) => vec![fetch.fetch(url)],
+        other => documents_of(other, &mut io::stdin().lock()),
+    }
 }
 
 /// [`collect`] with `stdin` standing in for standard input.
@@ -93,6 +131,7 @@ pub(crate) fn collect_from(
 
 fn documents_of(input: &InputSpec, stdin: &mut dyn Read) -> Vec<Result<Document, IngestError>> {
     match input {
+        InputSpec::Url(url) => vec![NoFetch.fetch(url)],
         InputSpec::Stdin => vec![read_stream(STDIN_ORIGIN, stdin).map(|bytes| Document {
             origin: STDIN_ORIGIN.to_owned(),
             bytes,
@@ -334,9 +373,28 @@ mod tests {
 
     #[test]
     fn arguments() {
-        assert_eq!(InputSpec::from("-"), InputSpec::Stdin);
+        assert_eq!(InputSpec::parse("-").unwrap(), InputSpec::Stdin);
         assert_eq!(InputSpec::from(PathBuf::from("-")), InputSpec::Stdin);
-        assert_eq!(InputSpec::from("a.txt"), InputSpec::Path("a.txt".into()));
+        assert_eq!(
+            InputSpec::parse("a.txt").unwrap(),
+            InputSpec::Path("a.txt".into())
+        );
+        assert_eq!(
+            InputSpec::parse("HTTPS://news.example/feed.rss").unwrap(),
+            InputSpec::Url("https://news.example/feed.rss".parse().unwrap())
+        );
+        assert_eq!(
+            InputSpec::from(PathBuf::from("http://news.example/a.html")),
+            InputSpec::Url("http://news.example/a.html".parse().unwrap())
+        );
+        let e = InputSpec::parse("https://user:pw@")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a valid URL") && !e.contains("pw"), "{e}");
+        assert_eq!(
+            InputSpec::parse("http/notes.txt").unwrap(),
+            InputSpec::Path("http/notes.txt".into())
+        );
     }
 
     #[test]

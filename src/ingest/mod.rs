@@ -1,4 +1,4 @@
-//! ingest: the first stage. Files, folders and stdin become [`Article`]s;
+//! ingest: the first stage. Files, folders, stdin and URLs become [`Article`]s;
 //! decoding, format detection and metadata extraction live here and nowhere
 //! else.
 //!
@@ -22,9 +22,13 @@
 //!   `tidy`: text out of markup made speakable; `published`: published
 //!   times ([`parse_published`]).
 //! - `select`, `dedupe`, `order`: picking and ordering the day's articles
-//!   ([`since`], [`limit`], [`dedupe`], [`order`]).
+//!   ([`since`], [`limit`], [`dedupe`], [`order`]); `pick`: all of them in
+//!   their order ([`pick`]).
 //! - `playlist`: `*.list` running orders ([`read_playlist`]).
-//! - `read`: [`read`], every input with the policy for bad ones.
+//! - `fetch`: the [`Fetch`] seam through which URLs are read (the network
+//!   is not here: see the crate's `fetch` module).
+//! - `read`: [`read`], every input with the policy for bad ones, playlists
+//!   expanded.
 
 mod article;
 mod body;
@@ -36,6 +40,7 @@ mod document;
 mod draft;
 mod error;
 mod feed;
+mod fetch;
 mod fields;
 mod format;
 mod front_matter;
@@ -50,6 +55,7 @@ mod ninjs;
 mod order;
 mod page;
 mod parse;
+mod pick;
 mod playlist;
 mod published;
 mod read;
@@ -61,14 +67,16 @@ pub use decode::MAX_ARTICLE_BYTES;
 pub use dedupe::{dedupe, Duplicate, DuplicateOf};
 pub use document::{parse_document, parse_document_each};
 pub use error::IngestError;
+pub use fetch::{shown_url, Fetch, NoFetch};
 pub use format::{detect_format, Format};
 pub use input::{collect, collect_each, Document, InputSpec, STDIN_ORIGIN};
 pub use order::{order, Order};
 pub use parse::parse;
+pub use pick::{pick, Pick, Picked};
 pub use playlist::{is_playlist, parse_playlist, read_playlist, PlaylistEntry};
 pub use published::parse_published;
-pub use read::{read, Read};
-pub use select::{limit, since};
+pub use read::{read, Read, MAX_PLAYLIST_DEPTH};
+pub use select::{limit, since, Since};
 
 #[cfg(test)]
 mod fixtures;

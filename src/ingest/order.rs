@@ -8,7 +8,8 @@ use std::str::FromStr;
 use super::article::Article;
 
 /// How articles are ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Order {
     /// As the inputs were given (and, inside a feed, as its items stand).
     #[default]

@@ -42,7 +42,7 @@ fn open(
         .create(file)
         .and_then(|staged| Ok((staged.writer()?, staged)));
     match opened {
-        Ok((out, staged)) => Ok((path, staged, BufWriter::with_capacity(1 << 20, out))),
+        Ok((out, staged)) => Ok((path, staged, BufWriter::with_capacity(256 << 10, out))),
         Err(source) => Err(OutputError { path, source }),
     }
 }

@@ -26,6 +26,8 @@ pub(super) struct Inputs<'a> {
     pub sources: &'a BTreeMap<SegmentIndex, SegmentSource>,
     pub dropped: Vec<output::DroppedArticle>,
     pub skipped: Vec<output::SkippedInput>,
+    /// The programme's loudness, when measured during synthesis.
+    pub measured: Option<crate::audio::Loudness>,
 }
 
 /// Renders the programme into every requested format and per-article file,
@@ -108,7 +110,10 @@ pub(super) fn write_artifacts(
         }
     }
 
-    let mut outputs = Outputs::default();
+    let mut outputs = Outputs {
+        measured: input.measured,
+        ..Outputs::default()
+    };
     if let Some(w) = &mut wav {
         outputs.programme.push(w as &mut dyn Sink);
     }

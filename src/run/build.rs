@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::assemble::{Bed, Item, Programme, Spool};
+use crate::assemble::{Bed, Item, PrefixMeter, Programme, Spool};
 use crate::audio::Frames;
 use crate::ingest;
 use crate::output::{self, Generation, Manifest, OutputLock, SegmentSource, SkippedInput};
@@ -36,7 +36,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let cancel = &settings.cancel;
     // Reading a pipe or a terminal cannot be interrupted, and holds nothing to clean up.
-    let read = cancel.exit_at_once(|| ingest::read(&settings.inputs, settings.skip_bad_inputs))?;
+    let read = cancel.exit_at_once(|| super::inputs::read(&settings.read))?;
     let skipped: Vec<SkippedInput> = read.skipped.iter().map(skipped_input).collect();
     let script = script::build(&read.articles, &settings.config.script)?;
     tracing::info!(
@@ -54,12 +54,22 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     output::recover(out, &settings.name);
 
     let engine = Engine::new(&settings.config.voices, settings.prepare.clone())?
-        .with_cache(settings.cache.as_ref().map(ClipCache::new));
+        .with_cache(settings.cache.as_ref().map(ClipCache::new))
+        .with_budget(tts::MemoryBudget::mib(settings.memory_mib));
     let spool = Spool::new_in(out, settings.config.audio).map_err(Error::Spool)?;
+    let bed = &settings.config.script.sounds.bed;
+    // Per-article files measure each article in the render's first pass anyway.
+    let prefix = (!settings.per_article)
+        .then(|| {
+            let planned = items_of(&script, &BTreeMap::new(), bed, settings.config.audio);
+            PrefixMeter::new(settings.config.audio, planned)
+        })
+        .flatten();
     let runtime = runtime()?;
     let outcome = runtime.block_on(synthesize(
         engine,
         spool,
+        prefix,
         &script,
         settings.progress_bar,
         cancel,
@@ -67,22 +77,25 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
     // Cancelled tasks (an interrupted run) end with the runtime; their programs are killed.
     runtime.shutdown_timeout(Duration::from_secs(1));
     let mut outcome = outcome?;
+    tracing::debug!(
+        peak_audio_bytes = crate::audio::audio_in_memory().peak,
+        "clips made"
+    );
 
     let (script, mut dropped) =
         apply_failure_policy(script, &outcome, settings.skip_failed_articles)?;
     // Failed articles make a partial bulletin; fitting the slot is what was asked.
     let partial = !dropped.is_empty() || !skipped.is_empty();
-    let bed = &settings.config.script.sounds.bed;
+    let items = |s: &Script| items_of(s, &outcome.made, bed, outcome.spool.spec());
     let (script, too_long) = fit_duration(script, settings.max_duration, &|s| {
-        Ok(
-            Programme::layout(&outcome.spool, items_of(s, &outcome, bed))
-                .map_err(render_error)?
-                .duration(),
-        )
+        Ok(Programme::layout(&outcome.spool, items(s))
+            .map_err(render_error)?
+            .duration())
     })?;
     dropped.extend(too_long);
-    let programme = Programme::layout(&outcome.spool, items_of(&script, &outcome, bed))
-        .map_err(render_error)?;
+    let programme = Programme::layout(&outcome.spool, items(&script)).map_err(render_error)?;
+    let measured = outcome.prefix.take().and_then(|p| p.finish(&programme));
+    tracing::debug!(measured_early = measured.is_some(), "programme laid out");
     let sources = sources_of(&script, &outcome);
 
     tracing::info!(segments = programme.items.len(), "rendering the bulletin");
@@ -99,6 +112,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
             sources: &sources,
             dropped,
             skipped,
+            measured,
         },
         cancel,
     )?;
@@ -132,7 +146,13 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport, Error> {
         paths.push(feed.commit()?);
     }
 
-    log_summary(&manifest, &sources, outcome.failed_requests, started);
+    log_summary(
+        &manifest,
+        &sources,
+        outcome.failed_requests,
+        settings.memory_mib,
+        started,
+    );
     Ok(BuildReport {
         paths,
         duration_ms: manifest.audio.duration_ms,
@@ -174,8 +194,10 @@ fn log_summary(
     manifest: &Manifest,
     sources: &BTreeMap<SegmentIndex, SegmentSource>,
     failed_requests: u32,
+    memory_mib: u32,
     started: Instant,
 ) {
+    let audio = crate::audio::audio_in_memory();
     let cached = sources.values().filter(|s| s.cached).count();
     let requests: u32 = sources.values().map(|s| s.attempts).sum::<u32>() + failed_requests;
     tracing::info!(
@@ -189,15 +211,23 @@ fn log_summary(
         integrated_lufs = manifest.loudness.output.integrated_lufs,
         true_peak_dbtp = manifest.loudness.output.true_peak_dbtp,
         loudness_range_lu = manifest.loudness.output.range_lu,
+        peak_audio_bytes = audio.peak,
+        memory_budget_bytes = u64::from(memory_mib) << 20,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "bulletin written"
     );
 }
 
 /// What the renderer places, one item per segment: its clip in the spool, the
-/// pause after it, its article, and the least sound it must hold.
-fn items_of(script: &Script, outcome: &Outcome, bed: &script::BedSettings) -> Vec<Item> {
-    let rate = outcome.spool.spec().sample_rate;
+/// pause after it, its article, and the least sound it must hold (judged by
+/// the clips `made`; none before synthesis).
+fn items_of(
+    script: &Script,
+    made: &BTreeMap<SegmentIndex, tts::ClipMeta>,
+    bed: &script::BedSettings,
+    spec: crate::audio::AudioSpec,
+) -> Vec<Item> {
+    let rate = spec.sample_rate;
     script
         .segments
         .iter()
@@ -207,7 +237,7 @@ fn items_of(script: &Script, outcome: &Outcome, bed: &script::BedSettings) -> Ve
                 article: s.article,
                 ..Item::new(s.index, s.pause_after)
             };
-            if let (Some(speech), Some(made)) = (s.speech(), outcome.made.get(&s.index)) {
+            if let (Some(speech), Some(made)) = (s.speech(), made.get(&s.index)) {
                 // Judged with the speed of the voice that spoke (it may be a fallback).
                 let (shortest, _) = tts::plausible_seconds(&speech.text, made.speed);
                 item.min_frames = Frames::from_duration(Duration::from_secs_f64(shortest), rate);

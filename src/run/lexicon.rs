@@ -7,21 +7,29 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::config::{Config, Secrets};
-use crate::ingest::InputSpec;
 use crate::text::{review_candidates, Lexicon};
 
 use super::error::Error;
+use super::inputs::{InputArgs, ReadSettings};
+use super::settings::cache_dir;
 
 #[derive(Debug, Clone)]
 pub struct LexiconCheckOptions {
-    pub inputs: Vec<InputSpec>,
+    pub inputs: InputArgs,
     pub voices: PathBuf,
 }
 
 /// The report, one line per word: language, word, how often, first article.
 pub fn check(opts: &LexiconCheckOptions) -> Result<String, Error> {
-    let config = Config::load(&opts.voices, Secrets::NotNeeded, &|k| std::env::var(k).ok())?;
-    let articles = crate::ingest::read(&opts.inputs, false)?.articles;
+    let env = |k: &str| std::env::var(k).ok();
+    let config = Config::load(&opts.voices, Secrets::NotNeeded, &env)?;
+    let settings = ReadSettings::resolve(
+        opts.inputs.clone(),
+        &config,
+        false,
+        cache_dir(None, false, &env),
+    )?;
+    let articles = super::inputs::read(&settings)?.articles;
     let empty = Lexicon::default();
     let lexicon = config.script.lexicon.as_deref().unwrap_or(&empty);
     // (language, word) → (count, first article)

@@ -1,7 +1,8 @@
 //! run: the top of the program, the one place that knows every stage. Each
 //! command is a plain function from resolved settings to a result.
 //!
-//! - `settings`: command line, environment and config merged, once.
+//! - `settings`: command line, environment and config merged, once;
+//!   `inputs`: the inputs and picking resolved, read and put in order.
 //! - `build`: the pipeline of `bulletin build`; `synthesize` consumes the
 //!   synthesis stage; `policy` says what is left out; `artifacts` renders
 //!   and stages the files; `feed` adds the bulletin to a podcast feed.
@@ -12,6 +13,7 @@ mod build;
 pub mod cache;
 mod error;
 mod feed;
+mod inputs;
 mod lexicon;
 mod plan;
 mod policy;
@@ -21,6 +23,7 @@ mod voices;
 
 pub use build::{build, stderr_is_terminal, BuildReport};
 pub use error::{Error, FailedSegment, SynthesisFailures};
+pub use inputs::{InputArgs, ReadSettings};
 pub use lexicon::{check as lexicon_check, LexiconCheckOptions};
 pub use plan::{plan, PlanOptions};
 pub use settings::{cache_dir, BuildArgs, BuildSettings, FeedTarget, CACHE_DIR_ENV};

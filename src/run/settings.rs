@@ -8,18 +8,25 @@ use std::time::Duration;
 use crate::audio::PrepareSettings;
 use crate::cancel::Cancel;
 use crate::config::{Config, Secrets};
-use crate::ingest::InputSpec;
+use crate::ingest::{InputSpec, Order, Since};
 use crate::output::{Format, OutputSettings};
 
 use super::error::Error;
+use super::inputs::{InputArgs, ReadSettings};
 
 /// The environment variable naming the clip cache folder.
 pub const CACHE_DIR_ENV: &str = "BULLETIN_CACHE_DIR";
+/// The environment variable giving the memory budget, in MiB.
+pub const MEMORY_ENV: &str = "BULLETIN_MEMORY_MB";
 
 /// What the command line says for `bulletin build`, as given.
 #[derive(Debug, Clone)]
 pub struct BuildArgs {
+    /// Empty: `[bulletin] inputs` in the config.
     pub inputs: Vec<InputSpec>,
+    pub since: Option<Since>,
+    pub limit: Option<usize>,
+    pub order: Option<Order>,
     pub config: PathBuf,
     pub out: PathBuf,
     /// Base name of the artifacts; `bulletin-YYYY-MM-DD` (local date) when absent.
@@ -33,6 +40,8 @@ pub struct BuildArgs {
     pub formats: Option<Vec<Format>>,
     pub per_article: bool,
     pub max_duration: Option<Duration>,
+    /// MiB of decoded audio held at once, over the environment and config.
+    pub memory_mib: Option<u32>,
     /// Show a progress bar (a terminal, text logs, not quiet).
     pub progress_bar: bool,
     /// `--feed FILE --feed-url URL --feed-keep N`.
@@ -54,6 +63,9 @@ impl BuildArgs {
     pub fn new(inputs: Vec<InputSpec>) -> BuildArgs {
         BuildArgs {
             inputs,
+            since: None,
+            limit: None,
+            order: None,
             config: PathBuf::from("voices.toml"),
             out: PathBuf::from("out"),
             name: None,
@@ -65,6 +77,7 @@ impl BuildArgs {
             formats: None,
             per_article: false,
             max_duration: None,
+            memory_mib: None,
             progress_bar: false,
             feed: None,
         }
@@ -74,7 +87,9 @@ impl BuildArgs {
 /// Everything a build needs, resolved.
 #[derive(Debug, Clone)]
 pub struct BuildSettings {
-    pub inputs: Vec<InputSpec>,
+    /// What to read and how to pick the running order (`--skip-bad-inputs`
+    /// included).
+    pub read: ReadSettings,
     pub config: Config,
     /// The artifacts' formats and metadata: the config's, with the command
     /// line's formats over them.
@@ -88,9 +103,10 @@ pub struct BuildSettings {
     pub cache: Option<PathBuf>,
     pub wait_lock: Duration,
     pub skip_failed_articles: bool,
-    pub skip_bad_inputs: bool,
     pub per_article: bool,
     pub max_duration: Option<Duration>,
+    /// The memory budget: MiB of decoded audio alive at once.
+    pub memory_mib: u32,
     pub progress_bar: bool,
     pub feed: Option<FeedTarget>,
     /// Checked at every safe point; a signal stops the run with nothing written.
@@ -127,8 +143,16 @@ impl BuildSettings {
             ..PrepareSettings::new(config.audio)
         };
         let cache = cache_dir(args.cache_dir, args.no_cache, env);
-        Ok(BuildSettings {
+        let memory_mib = memory_mib(args.memory_mib, env, config.memory_mib)?;
+        let input_args = InputArgs {
             inputs: args.inputs,
+            since: args.since,
+            limit: args.limit,
+            order: args.order,
+        };
+        let read = ReadSettings::resolve(input_args, &config, args.skip_bad_inputs, cache.clone())?;
+        Ok(BuildSettings {
+            read,
             config,
             output,
             prepare,
@@ -137,9 +161,9 @@ impl BuildSettings {
             cache,
             wait_lock: args.wait_lock,
             skip_failed_articles: args.skip_failed_articles,
-            skip_bad_inputs: args.skip_bad_inputs,
             per_article: args.per_article,
             max_duration: args.max_duration,
+            memory_mib,
             progress_bar: args.progress_bar,
             feed: args.feed,
             cancel,
@@ -163,6 +187,31 @@ pub fn cache_dir(
             .map(PathBuf::from)
     })
     .or_else(|| dirs::cache_dir().map(|d| d.join("bulletin")))
+}
+
+/// The memory budget: `--memory-mb`, else `BULLETIN_MEMORY_MB`, else
+/// `[bulletin] memory_mb`, else the engine's default.
+fn memory_mib(
+    arg: Option<u32>,
+    env: &dyn Fn(&str) -> Option<String>,
+    config: Option<u32>,
+) -> Result<u32, Error> {
+    let (min, max) = (crate::config::MIN_MEMORY_MIB, crate::config::MAX_MEMORY_MIB);
+    let from_env = match env(MEMORY_ENV).filter(|v| !v.trim().is_empty()) {
+        None => None,
+        Some(v) => match v.trim().parse::<u32>() {
+            Ok(mb) if (min..=max).contains(&mb) => Some(mb),
+            _ => {
+                return Err(Error::BadArgument(format!(
+                    "{MEMORY_ENV}=`{v}` must be a whole number of MiB from {min} to {max}"
+                )))
+            }
+        },
+    };
+    Ok(arg
+        .or(from_env)
+        .or(config)
+        .unwrap_or(crate::tts::DEFAULT_MEMORY_MIB))
 }
 
 /// The artifacts' base name: as given, else `bulletin-YYYY-MM-DD` (local date).
@@ -237,7 +286,7 @@ mod tests {
         let args = BuildArgs {
             config,
             formats: Some(vec![Format::Mp3]),
-            ..BuildArgs::new(vec![])
+            ..BuildArgs::new(vec![InputSpec::Stdin])
         };
         let s = BuildSettings::resolve(args, &|_| None, Cancel::never()).unwrap();
         assert_eq!(s.output.formats, vec![Format::Mp3]);

@@ -5,15 +5,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::assemble::Spool;
+use crate::assemble::{PrefixMeter, Spool};
 use crate::cancel::Cancel;
 use crate::script::{Content, Script, SegmentIndex};
 use crate::tts::{self, ClipMeta, Engine, Job, SegmentFailure};
 
 use super::error::Error;
-
-/// Clips in memory at once, being made or waiting to be spooled.
-const CLIPS_IN_MEMORY: usize = 32;
 
 /// Every segment's result; the clips themselves are in the spool.
 pub(super) struct Outcome {
@@ -22,14 +19,18 @@ pub(super) struct Outcome {
     /// Requests spent on segments that failed in the end.
     pub(super) failed_requests: u32,
     pub(super) spool: Spool,
+    /// The programme measured as its clips arrived in order, if planned.
+    pub(super) prefix: Option<PrefixMeter>,
 }
 
 /// Makes a clip for every segment of `script` (each backend caps its own
 /// concurrency; station sounds are read from their files) and spools each as
-/// it arrives, so memory stays flat however long the bulletin.
+/// it arrives, so memory stays flat however long the bulletin. `prefix`, when
+/// given, measures the programme's in-order prefix as clips come in.
 pub(super) async fn synthesize(
     engine: Engine,
     mut spool: Spool,
+    mut prefix: Option<PrefixMeter>,
     script: &Script,
     progress_bar: bool,
     cancel: &Cancel,
@@ -50,7 +51,7 @@ pub(super) async fn synthesize(
             (s.index, job)
         })
         .collect();
-    let mut deliveries = tts::synthesize_all(Arc::new(engine), jobs, CLIPS_IN_MEMORY);
+    let mut deliveries = tts::synthesize_all(Arc::new(engine), jobs);
     let progress = Progress::new(script.segments.len(), progress_bar);
     let mut made = BTreeMap::new();
     let mut failures = BTreeMap::new();
@@ -74,6 +75,11 @@ pub(super) async fn synthesize(
             Ok(done) => {
                 progress.made(&segment.id, &done.meta, done.clip.duration());
                 spool.put(segment.index, &done.clip).map_err(Error::Spool)?;
+                if let Some(prefix) = &mut prefix {
+                    prefix
+                        .arrived(&mut spool, segment.index, &done.clip)
+                        .map_err(Error::Spool)?;
+                }
                 made.insert(segment.index, done.meta);
             }
             Err(failure) => {
@@ -89,6 +95,7 @@ pub(super) async fn synthesize(
         failures,
         failed_requests,
         spool,
+        prefix,
     })
 }
 

@@ -186,6 +186,9 @@ pub fn build(articles: &[Article], settings: &ScriptSettings) -> Result<Script, 
             byline: article.byline.as_ref().map(|b| b.name.clone()),
             language: lang,
             origin: article.origin.clone(),
+            item: article.item,
+            id: article.id.clone(),
+            url: article.url.clone(),
             priority: article.priority,
         });
     }

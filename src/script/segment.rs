@@ -171,8 +171,19 @@ pub struct ArticleSummary {
     pub published: Option<String>,
     pub byline: Option<String>,
     pub language: String,
-    /// The file the article came from.
+    /// Where the article came from: the file path as given (or found in a
+    /// folder or playlist), the URL it was fetched from, or `<stdin>`.
     pub origin: String,
+    /// Its place in a document of several articles (a feed, a JSON array,
+    /// a `newsMessage`), counting from 1; absent for a document of one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<usize>,
+    /// The publisher's identifier for the story (a guid, a ninjs `uri`, an `id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The story's web address, when the input gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// From a `Priority:` / `优先级:` metadata value; 1 is the most important.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<u32>,
@@ -303,6 +314,9 @@ mod tests {
             byline: None,
             language: "en".into(),
             origin: format!("{title}.txt"),
+            item: None,
+            id: None,
+            url: None,
             priority: None,
         }
     }

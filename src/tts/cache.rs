@@ -96,6 +96,19 @@ impl ClipCache {
         self.dir.join(&digest[..2]).join(format!("{digest}.pcm"))
     }
 
+    /// The size on disk of the prepared entry for `key` in `format`, if any:
+    /// what reading it will take in memory, known before it is read.
+    pub fn prepared_size(&self, key: &ClipKey<'_>, format: &str) -> Option<u64> {
+        fs::metadata(self.prepared_path(key, format))
+            .ok()
+            .map(|m| m.len())
+    }
+
+    /// The size on disk of the stored clip for `key`, if any.
+    pub fn size(&self, key: &ClipKey<'_>) -> Option<u64> {
+        fs::metadata(self.path(&key.digest())).ok().map(|m| m.len())
+    }
+
     /// The prepared clip for `key` in the bulletin format described by
     /// `format` (see `PrepareSettings::fingerprint`), if a whole one is stored.
     pub fn get_prepared(&self, key: &ClipKey<'_>, format: &str) -> Option<Clip> {

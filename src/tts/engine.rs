@@ -13,6 +13,7 @@ use crate::audio::{self, Clip, PrepareSettings, Prepared};
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
+use super::budget::{MemoryBudget, Reservation};
 use super::cache::{ClipCache, ClipKey};
 use super::command::CommandBackend;
 use super::http::HttpBackend;
@@ -61,7 +62,14 @@ pub struct Engine {
     prepare: Arc<PrepareSettings>,
     /// `prepare`'s fingerprint: the format of prepared clips in the cache.
     format: String,
+    /// Room for decoded audio, reserved before a clip is decoded and held
+    /// by the [`Synthesized`] until its consumer drops it.
+    budget: MemoryBudget,
 }
+
+/// The budget of an engine not given one: ample for any sane clip, bounded
+/// nonetheless.
+pub const DEFAULT_MEMORY_MIB: u32 = 16;
 
 /// Quieter than this (LUFS, measured on the trimmed clip) is not speech: a
 /// backend's hiss, a voice 60 dB down, or a broken gain stage. Real voices at
@@ -75,6 +83,8 @@ pub struct Synthesized {
     /// judged to be speech of a plausible length for its text.
     pub clip: Clip,
     pub meta: ClipMeta,
+    /// The clip's room in the memory budget, given back when this is dropped.
+    pub room: Reservation,
 }
 
 /// How a clip was obtained: what the manifest and logs say about it.
@@ -130,14 +140,8 @@ pub enum EngineError {
 impl Engine {
     /// An engine for `voices` whose clips come out prepared by `prepare`.
     pub fn new(voices: &Voices, prepare: PrepareSettings) -> Result<Engine, EngineError> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("bulletin/", env!("CARGO_PKG_VERSION")))
-            .use_rustls_tls()
-            .connect_timeout(Duration::from_secs(10))
-            // The HTTP backend follows redirects itself, by its own policy.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| EngineError::Client(e.to_string()))?;
+        // The HTTP backend follows redirects itself, by its own policy.
+        let client = super::transfer::client().map_err(EngineError::Client)?;
         let slots = voices
             .backends()
             .iter()
@@ -185,9 +189,16 @@ impl Engine {
             slots,
             voices,
             cache: None,
+            budget: MemoryBudget::mib(DEFAULT_MEMORY_MIB),
             format: prepare.fingerprint(),
             prepare: Arc::new(prepare),
         }
+    }
+
+    /// Bounds the decoded audio alive at once by `budget`.
+    pub fn with_budget(mut self, budget: MemoryBudget) -> Engine {
+        self.budget = budget;
+        self
     }
 
     /// Serves and stores clips through `cache`.
@@ -278,21 +289,26 @@ impl Engine {
             cached,
             elapsed: started.elapsed(),
         };
+        let mut room = self.budget.none();
         if let Some(key) = &key {
-            if let Some((clip, spec)) = self.cached(key, text, binding).await {
+            if let Some((clip, spec)) = self.cached(key, text, binding, &mut room).await {
                 return Ok(Synthesized {
                     clip,
                     meta: meta(spec, 0, true),
+                    room,
                 });
             }
         }
         let mut retry = RetryState::new(&slot.retry);
         loop {
             let attempt = retry.start();
-            let outcome = match self.attempt(slot, &request, binding, key.as_ref()).await {
+            let outcome = match self
+                .attempt(slot, &request, binding, key.as_ref(), &mut room)
+                .await
+            {
                 Ok(trimmed) => {
                     let spec = trimmed.clip.spec();
-                    self.finish(trimmed, key.as_ref())
+                    self.finish(trimmed, key.as_ref(), &mut room)
                         .await
                         .map(|clip| (clip, spec))
                 }
@@ -303,9 +319,11 @@ impl Engine {
                     return Ok(Synthesized {
                         clip,
                         meta: meta(spec, attempt, false),
+                        room,
                     })
                 }
                 Err(mut error) => {
+                    room.shrink_to(0);
                     error.message = scrub(&error.message, &slot.secrets);
                     let Some(delay) = retry.after(&error, &mut rand::thread_rng()) else {
                         return Err(fail(&binding.backend, attempt, error));
@@ -331,9 +349,15 @@ impl Engine {
         key: &ClipKey<'_>,
         text: &str,
         binding: &VoiceBinding,
+        room: &mut Reservation,
     ) -> Option<(Clip, audio::AudioSpec)> {
         let cache = self.cache.as_ref()?;
+        // Reading an entry holds its bytes and then its samples.
+        if let Some(size) = cache.prepared_size(key, &self.format) {
+            room.grow_to(2 * size).await;
+        }
         if let Some(clip) = cache.get_prepared(key, &self.format) {
+            room.shrink_to(clip_bytes(&clip));
             // Judged when it was made; its length is checked again, cheaply.
             let (shortest, longest) = plausible_seconds(text, binding.speed);
             let secs = clip.duration().as_secs_f64();
@@ -343,12 +367,16 @@ impl Engine {
             }
             cache.remove_prepared(key, &self.format);
         }
+        room.shrink_to(0);
+        let size = cache.size(key)?;
+        room.grow_to(2 * size).await;
         let raw = cache.get(key)?;
         let spec = raw.spec();
+        room.grow_to(self.room_to_prepare(&raw)).await;
         let judged = self.trim_and_judge(raw, text, binding.speed).await;
         match judged {
             Ok(trimmed) => self
-                .finish(trimmed, Some(key))
+                .finish(trimmed, Some(key), room)
                 .await
                 .ok()
                 .map(|clip| (clip, spec)),
@@ -370,6 +398,7 @@ impl Engine {
         request: &SpeechRequest,
         binding: &VoiceBinding,
         key: Option<&ClipKey<'_>>,
+        room: &mut Reservation,
     ) -> Result<audio::Prepared, AttemptError> {
         let _permit = slot
             .permits
@@ -379,7 +408,12 @@ impl Engine {
         if let Some(pacer) = &slot.pacer {
             pacer.wait().await;
         }
+        // Room is waited for only once the backend's permit is held, so a
+        // request waiting for its backend holds no room another clip needs.
+        room.grow_to(self.room_for_text(&request.text, binding.speed))
+            .await;
         let raw = slot.backend.attempt(request).await?;
+        room.grow_to(self.room_to_prepare(&raw)).await;
         let trimmed = self
             .trim_and_judge(raw, &request.text, binding.speed)
             .await?;
@@ -415,11 +449,13 @@ impl Engine {
         &self,
         trimmed: audio::Prepared,
         key: Option<&ClipKey<'_>>,
+        room: &mut Reservation,
     ) -> Result<Clip, AttemptError> {
         let settings = Arc::clone(&self.prepare);
         let clip = tokio::task::spawn_blocking(move || audio::finish(trimmed, &settings))
             .await
             .map_err(|e| AttemptError::fatal(format!("preparing the clip failed: {e}")))?;
+        room.shrink_to(clip_bytes(&clip));
         if let (Some(cache), Some(key)) = (&self.cache, key) {
             if let Err(e) = cache.put_prepared(key, &self.format, &clip) {
                 tracing::warn!(cache = %cache.dir().display(), "could not store a prepared clip in the cache: {e}");
@@ -440,10 +476,15 @@ impl Engine {
             elapsed: started.elapsed(),
             error: AttemptError::fatal(message),
         };
+        let size = tokio::fs::metadata(path).await.map_or(0, |m| m.len());
+        // The file's bytes, then its samples (twice a 16-bit file's size).
+        let mut room = self.budget.reserve(3 * size).await;
         let bytes = tokio::fs::read(path)
             .await
             .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
         let clip = audio::decode(&bytes).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        drop(bytes);
+        room.grow_to(self.room_to_prepare(&clip)).await;
         let source_spec = clip.spec();
         let settings = Arc::clone(&self.prepare);
         let clip = tokio::task::spawn_blocking(move || {
@@ -453,8 +494,10 @@ impl Engine {
         })
         .await
         .map_err(|e| fail(format!("{}: converting failed: {e}", path.display())))?;
+        room.shrink_to(clip_bytes(&clip));
         Ok(Synthesized {
             clip,
+            room,
             meta: ClipMeta {
                 source_spec,
                 voice: String::new(),
@@ -466,6 +509,34 @@ impl Engine {
             },
         })
     }
+}
+
+impl Engine {
+    /// Room to ask for before a request for `text`: the clip as it comes
+    /// (at most the bulletin's rate, decoded) and prepared, at a newsreader's
+    /// pace with a margin. A clip that comes out longer asks for more.
+    fn room_for_text(&self, text: &str, speed: f32) -> u64 {
+        2 * seconds_bytes(newsreader_seconds(text, speed) + 1.0, self.prepare.spec)
+    }
+
+    /// Room to prepare `raw`: itself, its trimmed copy or its prepared copy
+    /// beside it, whichever is larger.
+    fn room_to_prepare(&self, raw: &Clip) -> u64 {
+        let prepared = seconds_bytes(raw.duration().as_secs_f64(), self.prepare.spec);
+        clip_bytes(raw) + clip_bytes(raw).max(prepared)
+    }
+}
+
+fn clip_bytes(clip: &Clip) -> u64 {
+    std::mem::size_of_val(clip.samples()) as u64
+}
+
+fn seconds_bytes(seconds: f64, spec: audio::AudioSpec) -> u64 {
+    (seconds.max(0.0)
+        * f64::from(spec.sample_rate)
+        * f64::from(spec.channels)
+        * std::mem::size_of::<f32>() as f64)
+        .ceil() as u64
 }
 
 /// The backend name a station sound is reported under.
@@ -537,6 +608,18 @@ pub const MIN_SPOKEN_SECONDS: f64 = 0.12;
 /// Generous bounds on how long `text` can take to say. CJK characters are
 /// spoken at 2 to 9 a second, other letters and digits at 5 to 30; the bounds
 /// are widened further so that only clearly broken clips fail.
+/// How long a newsreader takes over `text`: 5 Chinese characters, or 15
+/// other letters and digits, a second.
+fn newsreader_seconds(text: &str, speed: f32) -> f64 {
+    let syllable = crate::text::is_syllable_char;
+    let cjk = text.chars().filter(|&c| syllable(c)).count() as f64;
+    let other = text
+        .chars()
+        .filter(|&c| c.is_alphanumeric() && !syllable(c))
+        .count() as f64;
+    (cjk / 5.0 + other / 15.0) / f64::from(speed.max(0.1))
+}
+
 pub fn plausible_seconds(text: &str, speed: f32) -> (f64, f64) {
     let syllable = crate::text::is_syllable_char;
     let cjk = text.chars().filter(|&c| syllable(c)).count() as f64;

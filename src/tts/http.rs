@@ -15,6 +15,7 @@ use super::pool::Pool;
 use super::retry::parse_retry_after;
 use super::spec::{AudioFormat, BodySpec, HttpSpec, JsonTemplate, RedirectPolicy, SpeechRequest};
 use super::template::{escape_xml, scrub, Secret, Var, Vars};
+use super::transfer::{read_limited, transport_error, MAX_REDIRECTS};
 
 pub struct HttpBackend {
     client: reqwest::Client,
@@ -25,9 +26,6 @@ pub struct HttpBackend {
     /// Every secret the templates carry, scrubbed from anything shown.
     secrets: Vec<Secret>,
 }
-
-/// Redirects followed for one attempt before it fails.
-const MAX_REDIRECTS: usize = 10;
 
 /// Error codes some services send in a JSON body to mean "busy, try later",
 /// whatever the HTTP status (ElevenLabs `detail.status`).
@@ -276,7 +274,9 @@ impl HttpBackend {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let body = read_limited(response, self.max_response_bytes, self.timeout).await?;
+        let body = read_limited(response, self.max_response_bytes, self.timeout)
+            .await
+            .map_err(AttemptError::from)?;
         if !status.is_success() {
             let transient = status.as_u16() == 429
                 || status.as_u16() == 408
@@ -426,74 +426,6 @@ fn vars_of(req: &SpeechRequest) -> Vars<'_> {
         lang: &req.lang,
         speed: req.speed,
         out: "",
-    }
-}
-
-fn transport_error(e: reqwest::Error, timeout: Duration) -> AttemptError {
-    if e.is_timeout() {
-        AttemptError::transient(format!(
-            "no complete answer within {:.1}s",
-            timeout.as_secs_f64()
-        ))
-    } else if e.is_connect() {
-        AttemptError::transient(format!(
-            "could not connect: {}",
-            source_chain(&e.without_url())
-        ))
-    } else {
-        AttemptError::transient(format!(
-            "request failed: {}",
-            source_chain(&e.without_url())
-        ))
-    }
-}
-
-fn source_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        cur = s.source();
-    }
-    text
-}
-
-/// Reads the body, giving up past `limit` bytes: a backend that streams
-/// forever must not take the machine's memory with it.
-async fn read_limited(
-    mut response: reqwest::Response,
-    limit: usize,
-    timeout: Duration,
-) -> Result<Vec<u8>, AttemptError> {
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit {
-                    return Err(AttemptError::transient(format!(
-                        "response is larger than the limit of {limit} bytes"
-                    )));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(body),
-            Err(e) => {
-                return Err(if e.is_timeout() {
-                    AttemptError::transient(format!(
-                        "response body not complete within {:.1}s ({} bytes received)",
-                        timeout.as_secs_f64(),
-                        body.len()
-                    ))
-                } else {
-                    AttemptError::transient(format!(
-                        "connection broke after {} bytes: {}",
-                        body.len(),
-                        source_chain(&e.without_url())
-                    ))
-                })
-            }
-        }
     }
 }
 

@@ -50,6 +50,11 @@ pub enum Reply {
     After(std::time::Duration, Box<Reply>),
     /// Send the headers and part of the body, then break the connection.
     Truncated(Vec<u8>),
+    /// A 200 of `size` bytes of spaces, sent chunked: no Content-Length.
+    Chunked {
+        content_type: &'static str,
+        size: usize,
+    },
 }
 
 pub type Responder = Arc<dyn Fn(&Recorded, usize) -> Reply + Send + Sync>;
@@ -199,6 +204,19 @@ fn respond(reply: Reply, text: &str) -> futures::future::BoxFuture<'static, Resp
             Reply::After(delay, reply) => {
                 tokio::time::sleep(delay).await;
                 respond(*reply, &text).await
+            }
+            Reply::Chunked { content_type, size } => {
+                const CHUNK: usize = 1 << 20;
+                let chunks = (0..size.div_ceil(CHUNK)).map(move |i| {
+                    let n = CHUNK.min(size - i * CHUNK);
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b' '; n]))
+                });
+                let mut response =
+                    axum::body::Body::from_stream(futures::stream::iter(chunks)).into_response();
+                response
+                    .headers_mut()
+                    .insert("content-type", content_type.parse().unwrap());
+                response
             }
             Reply::Truncated(bytes) => {
                 let full = bytes.len() * 2;
