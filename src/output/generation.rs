@@ -43,6 +43,8 @@ const SUFFIXES: &[&str] = &[
     ".rss",
 ];
 const PER_ARTICLE_SUFFIXES: &[&str] = &[".wav", ".mp3"];
+/// The artifacts that are folders (a DAISY book), staged and renamed whole.
+const FOLDER_SUFFIXES: &[&str] = &[".daisy"];
 
 /// A failure of the commit, naming the file it happened on.
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +144,23 @@ impl Generation {
         Ok(())
     }
 
+    /// Stages the folder `file` (a name in the output folder): `write` fills
+    /// the temporary folder it is given; the folder is renamed into place
+    /// whole at the commit, so no reader ever sees part of it.
+    pub fn stage_folder(
+        &mut self,
+        file: &str,
+        write: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<()> {
+        debug_assert!(
+            is_folder_artifact(&self.name, file),
+            "{file} is not a folder artifact name"
+        );
+        let staged = atomic::stage_folder_in(&self.dir, &partial_prefix(&self.name), file, write)?;
+        self.staged.push(staged);
+        Ok(())
+    }
+
     /// An empty staged file for `file`, for a writer that streams into it;
     /// [`Generation::add`] it once it is complete.
     pub fn create(&self, file: &str) -> io::Result<Staged> {
@@ -157,6 +176,13 @@ impl Generation {
         staged.sync()?;
         self.staged.push(staged);
         Ok(())
+    }
+
+    /// The size of the staged `file`, if it is staged and a file.
+    pub fn staged_size(&self, file: &str) -> Option<u64> {
+        let staged = self.staged.iter().find(|s| s.file() == file)?;
+        let meta = fs::metadata(staged.temp_path()).ok()?;
+        meta.is_file().then_some(meta.len())
     }
 
     /// Every file name this generation will hold, manifest excluded.
@@ -192,7 +218,8 @@ impl Generation {
         for file in &targets {
             let path = self.path(file);
             if let Ok(meta) = fs::symlink_metadata(&path) {
-                if meta.is_dir() {
+                // A folder artifact replaces the previous folder (moved aside whole).
+                if meta.is_dir() && !is_folder_artifact(&self.name, file) {
                     return Err(CommitError::InTheWay {
                         path,
                         what: "a folder",
@@ -206,7 +233,8 @@ impl Generation {
         let mut names = targets.clone();
         for stale in previous {
             if !names.contains(&stale)
-                && fs::symlink_metadata(self.path(&stale)).is_ok_and(|m| !m.is_dir())
+                && fs::symlink_metadata(self.path(&stale))
+                    .is_ok_and(|m| !m.is_dir() || is_folder_artifact(&self.name, &stale))
             {
                 names.push(stale);
             }
@@ -236,7 +264,7 @@ impl Generation {
                 let _ = fs::remove_file(&journal_path);
                 sync_dir(&dir);
                 for entry in &journal.entries {
-                    let _ = fs::remove_file(dir.join(&entry.backup));
+                    remove_any(&dir.join(&entry.backup));
                 }
                 Ok(paths)
             }
@@ -301,7 +329,7 @@ struct Progress {
 
 fn rollback(dir: &Path, journal: &Journal, progress: &Progress) {
     for file in &progress.placed {
-        let _ = fs::remove_file(dir.join(file));
+        remove_any(&dir.join(file));
     }
     for entry in journal
         .entries
@@ -333,11 +361,15 @@ pub fn recover(dir: &Path, name: &str) {
                     }
                     let (target, backup) = (dir.join(&entry.target), dir.join(&entry.backup));
                     if committed {
-                        let _ = fs::remove_file(&backup);
-                    } else if backup.exists() {
+                        remove_any(&backup);
+                    } else if fs::symlink_metadata(&backup).is_ok() {
+                        // A half-placed new folder is in the way of the rename.
+                        if is_folder_artifact(name, &entry.target) {
+                            remove_any(&target);
+                        }
                         let _ = fs::rename(&backup, &target);
                     } else if !entry.existed {
-                        let _ = fs::remove_file(&target);
+                        remove_any(&target);
                     }
                 }
                 tracing::warn!(
@@ -395,6 +427,27 @@ fn is_partial_of(name: &str, file: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Removes a file, or a folder with everything in it; never follows a link.
+fn remove_any(path: &Path) {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            let _ = fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
+}
+
+/// Whether `file` is the name of a folder artifact of `name` (`NAME.daisy`).
+pub fn is_folder_artifact(name: &str, file: &str) -> bool {
+    is_artifact(name, file)
+        && file
+            .strip_prefix(name)
+            .is_some_and(|rest| FOLDER_SUFFIXES.contains(&rest))
 }
 
 fn partial_prefix(name: &str) -> String {
@@ -638,6 +691,127 @@ mod tests {
             vec![".m.wav.Ab12Cd.partial", "m.json", "m.vtt", "m.wav"]
         );
         assert_eq!(fs::read_to_string(p("m.wav")).unwrap(), "old");
+    }
+
+    /// A generation of `m` with `m.wav` and the folder `m.daisy` holding
+    /// `ncc.html` with `content`.
+    fn commit_book(
+        dir: &Path,
+        content: &str,
+        cancel: &Cancel,
+    ) -> Result<Vec<PathBuf>, CommitError> {
+        let mut g = Generation::new(dir, "m");
+        g.stage("m.wav", |w| w.write_all(content.as_bytes()))
+            .unwrap();
+        g.stage_folder("m.daisy", |d| {
+            fs::write(d.join("ncc.html"), content)?;
+            fs::write(d.join("s0001.smil"), content)
+        })
+        .unwrap();
+        let listed: Vec<serde_json::Value> = g
+            .files()
+            .into_iter()
+            .map(|f| serde_json::json!({ "path": f }))
+            .collect();
+        let id = g.id().to_owned();
+        g.commit(
+            |w| {
+                w.write_all(
+                    serde_json::json!({"generation": id, "files": listed})
+                        .to_string()
+                        .as_bytes(),
+                )
+            },
+            cancel,
+        )
+    }
+
+    #[test]
+    fn a_folder_artifact_is_committed_replaced_and_removed_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |f: &str| dir.path().join(f);
+        commit_book(dir.path(), "old", &Cancel::never()).unwrap();
+        assert_eq!(listing(dir.path()), vec!["m.daisy", "m.json", "m.wav"]);
+        assert_eq!(listing(&p("m.daisy")), vec!["ncc.html", "s0001.smil"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |f: &str| fs::metadata(p(f)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode("m.daisy"), 0o755);
+            assert_eq!(mode("m.daisy/ncc.html"), 0o644);
+        }
+        commit_book(dir.path(), "new", &Cancel::never()).unwrap();
+        assert_eq!(fs::read_to_string(p("m.daisy/ncc.html")).unwrap(), "new");
+        assert_eq!(listing(dir.path()), vec!["m.daisy", "m.json", "m.wav"]);
+        // A generation without the book removes it.
+        commit(dir.path(), "m", &["m.wav"], "plain").unwrap();
+        assert_eq!(listing(dir.path()), vec!["m.json", "m.wav"]);
+    }
+
+    #[test]
+    fn a_signal_during_the_commit_puts_the_previous_folder_back() {
+        let dir = tempfile::tempdir().unwrap();
+        commit_book(dir.path(), "old", &Cancel::never()).unwrap();
+        let cancel = Cancel::never();
+        cancel.request(15);
+        assert!(matches!(
+            commit_book(dir.path(), "new", &cancel),
+            Err(CommitError::Interrupted(_))
+        ));
+        assert_eq!(listing(dir.path()), vec!["m.daisy", "m.json", "m.wav"]);
+        assert_eq!(
+            fs::read_to_string(dir.path().join("m.daisy/ncc.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn a_crash_mid_commit_restores_the_previous_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |f: &str| dir.path().join(f);
+        commit_book(dir.path(), "old", &Cancel::never()).unwrap();
+        // As a SIGKILL after the new folder was renamed in, before the manifest.
+        fs::rename(p("m.json"), p(".m.crashed.0.old")).unwrap();
+        fs::rename(p("m.daisy"), p(".m.crashed.1.old")).unwrap();
+        fs::create_dir(p("m.daisy")).unwrap();
+        fs::write(p("m.daisy/ncc.html"), "new").unwrap();
+        fs::create_dir(p(".m.Zz9Yy8.partial")).unwrap();
+        fs::write(p(".m.Zz9Yy8.partial/ncc.html"), "staged").unwrap();
+        let journal = Journal {
+            generation: "crashed".into(),
+            entries: vec![
+                Entry {
+                    target: "m.json".into(),
+                    backup: ".m.crashed.0.old".into(),
+                    existed: true,
+                },
+                Entry {
+                    target: "m.daisy".into(),
+                    backup: ".m.crashed.1.old".into(),
+                    existed: true,
+                },
+            ],
+        };
+        write_journal(&p(".m.commit"), &journal).unwrap();
+        recover(dir.path(), "m");
+        assert_eq!(listing(dir.path()), vec!["m.daisy", "m.json", "m.wav"]);
+        assert_eq!(fs::read_to_string(p("m.daisy/ncc.html")).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_folder_is_in_the_way_only_of_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("m.daisy")).unwrap();
+        fs::write(dir.path().join("m.daisy/mine.txt"), "not listed").unwrap();
+        // Not listed by a manifest: a folder at a folder artifact's name is
+        // moved aside like a file would be, then removed with the old generation.
+        commit_book(dir.path(), "new", &Cancel::never()).unwrap();
+        assert_eq!(
+            listing(&dir.path().join("m.daisy")),
+            vec!["ncc.html", "s0001.smil"]
+        );
+        assert!(is_folder_artifact("m", "m.daisy") && !is_folder_artifact("m", "m.epub"));
+        assert!(!is_folder_artifact("m", "x.daisy"));
     }
 
     #[test]

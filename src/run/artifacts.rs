@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use crate::assemble::{render, Outputs, Programme, RenderError, Sink, Spool};
 use crate::cancel::Cancel;
 use crate::output::{
-    self, Bext, Cart, CartSettings, Chapter, FileEntry, Format, Generation, Manifest, Mp3Sink,
-    Mp3Tags, OutputError, OutputSettings, Report, SegmentSource, WavFormat, WavSink,
+    self, Bext, Book, BookInfo, Cart, CartSettings, Chapter, FileEntry, Format, Generation,
+    Manifest, Mp3Sink, Mp3Tags, OutputError, OutputSettings, PageAudio, Report, SegmentSource,
+    Staged, WavFormat, WavSink,
 };
 use crate::script::{Script, SegmentIndex};
 
@@ -53,10 +54,19 @@ pub(super) fn write_artifacts(
     let bext = bext_for(settings, name, &format, created);
     let cart = settings.cart.as_ref().map(|c| cart_for(c, name, created));
     let mut files = Vec::new();
-
-    let mut wav = settings
+    let wants = |f: Format| settings.formats.contains(&f);
+    // The manifest's `audio` is always a file of the generation: without an
+    // audio format asked for, the WAV is made too.
+    let primary = settings
         .formats
-        .contains(&Format::Wav)
+        .iter()
+        .copied()
+        .find(|f| f.is_audio())
+        .unwrap_or(Format::Wav);
+    // The talking books carry the MP3; it is an artifact of its own only when asked for.
+    let need_mp3 = wants(Format::Mp3) || wants(Format::Daisy) || wants(Format::Epub);
+
+    let mut wav = (primary == Format::Wav || wants(Format::Wav))
         .then(|| {
             WavSink::create(
                 generation,
@@ -67,7 +77,7 @@ pub(super) fn write_artifacts(
             )
         })
         .transpose()?;
-    let mut mp3 = if settings.formats.contains(&Format::Mp3) {
+    let mut mp3 = if need_mp3 {
         let chapters = chapters(script, programme);
         let tags = Mp3Tags {
             title: bext.description.clone(),
@@ -135,17 +145,24 @@ pub(super) fn write_artifacts(
         keep(generation, w.into_staged())?;
         files.push(file_entry("wav", format!("{name}.wav"), None));
     }
-    if let Some(m) = mp3 {
-        keep(generation, m.into_staged())?;
+    // Kept until the books have copied it; added to the generation only if asked for.
+    let mp3 = mp3.and_then(|m| m.into_staged());
+    if mp3.is_some() && wants(Format::Mp3) {
         files.push(file_entry("mp3", format!("{name}.mp3"), None));
     }
     for (a, sink) in per_article {
         keep(generation, sink.into_staged())?;
         files.push(file_entry("wav", format!("{name}-a{}.wav", a + 1), Some(a)));
     }
-    let primary = settings.formats.first().copied().unwrap_or(Format::Wav);
     let vtt = format!("{name}.vtt");
     files.push(file_entry("vtt", vtt.clone(), None));
+    for f in settings.formats.iter().filter(|f| !f.is_audio()) {
+        files.push(file_entry(
+            f.name(),
+            format!("{name}.{}", f.extension()),
+            None,
+        ));
+    }
     let report = Report {
         generation: generation.id(),
         created,
@@ -167,7 +184,128 @@ pub(super) fn write_artifacts(
             path: generation.path(&vtt),
             source,
         })?;
+    let info = BookInfo {
+        title: bext.description.clone(),
+        identifier: identifier(name, created),
+        publisher: settings.bwf.originator.clone(),
+    };
+    // The page plays the MP3 when there is one (smaller), else the WAV.
+    let page_audio = if wants(Format::Mp3) {
+        (format!("{name}.mp3"), "audio/mpeg")
+    } else {
+        (format!("{name}.wav"), "audio/wav")
+    };
+    write_timeline_formats(
+        generation,
+        name,
+        &manifest,
+        &info,
+        settings,
+        mp3.as_ref(),
+        PageAudio {
+            file: &page_audio.0,
+            mime: page_audio.1,
+        },
+    )?;
+    if wants(Format::Mp3) {
+        keep(generation, mp3)?;
+    }
     Ok(manifest)
+}
+
+/// The artifacts made from the manifest's timeline, staged in the generation:
+/// the SubRip transcript, the chapters, the transcript page and the talking
+/// books (which carry a copy of the MP3 staged for this run).
+fn write_timeline_formats(
+    generation: &mut Generation,
+    name: &str,
+    manifest: &Manifest,
+    info: &BookInfo,
+    settings: &OutputSettings,
+    mp3: Option<&Staged>,
+    page_audio: PageAudio<'_>,
+) -> Result<(), Error> {
+    let book = Book::new(manifest, info);
+    for format in settings.formats.iter().copied().filter(|f| !f.is_audio()) {
+        let file = format!("{name}.{}", format.extension());
+        let path = generation.path(&file);
+        let werr = |source: std::io::Error| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        match format {
+            Format::Wav | Format::Mp3 => {}
+            Format::Srt => {
+                let srt = output::render_srt(&manifest.cues());
+                generation
+                    .stage(&file, |w| w.write_all(srt.as_bytes()))
+                    .map_err(werr)?;
+            }
+            Format::Chapters => {
+                let json = output::render_chapters(manifest);
+                generation
+                    .stage(&file, |w| w.write_all(&json))
+                    .map_err(werr)?;
+            }
+            Format::Html => {
+                let page = output::render_html(&book, &page_audio).map_err(werr)?;
+                generation
+                    .stage(&file, |w| w.write_all(&page))
+                    .map_err(werr)?;
+            }
+            Format::Daisy => {
+                let audio = mp3_of(mp3, &path)?;
+                let files = output::render_daisy(&book).map_err(werr)?;
+                generation
+                    .stage_folder(&file, |dir| {
+                        for (f, bytes) in &files {
+                            std::fs::write(dir.join(f), bytes)?;
+                        }
+                        std::fs::copy(audio, dir.join(output::DAISY_AUDIO))?;
+                        Ok(())
+                    })
+                    .map_err(werr)?;
+            }
+            Format::Epub => {
+                let audio = mp3_of(mp3, &path)?;
+                let files = output::render_epub(&book).map_err(werr)?;
+                generation
+                    .stage_seekable(&file, |w| {
+                        let mut audio = std::fs::File::open(audio)?;
+                        output::package_epub(w, &files, &mut audio)
+                    })
+                    .map_err(werr)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where the staged MP3 a talking book copies is.
+fn mp3_of<'a>(
+    mp3: Option<&'a Staged>,
+    book: &std::path::Path,
+) -> Result<&'a std::path::Path, Error> {
+    mp3.map(Staged::temp_path)
+        .ok_or_else(|| Error::Internal(format!("no MP3 was rendered for {}", book.display())))
+}
+
+/// A book identifier: the bulletin's name and when it was made.
+fn identifier(name: &str, created: chrono::DateTime<chrono::Local>) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "urn:bulletin:{safe}:{}",
+        created.with_timezone(&chrono::Utc).format("%Y%m%dT%H%M%SZ")
+    )
 }
 
 /// One chapter per article, at its place in the programme.

@@ -193,9 +193,35 @@ fn build_counting(settings: &BuildSettings, tally: &mut Tally) -> Result<BuildRe
         },
         cancel,
     )?;
+    let feed = match &settings.feed {
+        Some(target) => {
+            let bwf = &settings.output.bwf;
+            let title = bwf
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("News bulletin {}", settings.name));
+            Some(super::feed::stage(
+                target,
+                &super::feed::FeedInputs {
+                    name: &settings.name,
+                    manifest: &manifest,
+                    channel: &settings.output.channel,
+                    title: &title,
+                    publisher: &bwf.originator,
+                    wait: settings.wait_lock,
+                    staged_size: &|f| generation.staged_size(f),
+                },
+            )?)
+        }
+        None => None,
+    };
     let json = serde_json::to_vec_pretty(&manifest).expect("the manifest is plain data");
     // The manifest goes last: its presence means the set is complete.
-    let paths = generation.commit(|w| w.write_all(&json), cancel)?;
+    let mut paths = generation.commit(|w| w.write_all(&json), cancel)?;
+    // The feed after it: it never names a bulletin that is not all there.
+    if let Some(feed) = feed {
+        paths.push(feed.commit()?);
+    }
 
     tally.output_seconds = Some(manifest.audio.duration_ms as f64 / 1000.0);
     tally.integrated_lufs = manifest.loudness.output.integrated_lufs;

@@ -42,6 +42,8 @@ pub enum Error {
     Runtime(std::io::Error),
     #[error("failed to use the clip spool in the output folder: {0}")]
     Spool(std::io::Error),
+    #[error("failed to write the feed {}: {reason}", path.display())]
+    Feed { path: PathBuf, reason: String },
     #[error("internal error: {0}; nothing was written")]
     Internal(String),
 }
@@ -62,6 +64,7 @@ impl Error {
             | Error::Cache(_)
             | Error::Runtime(_)
             | Error::Spool(_)
+            | Error::Feed { .. }
             | Error::Internal(_) => exit_codes::FAILURE,
         }
     }

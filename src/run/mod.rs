@@ -5,7 +5,7 @@
 //!   `inputs`: the inputs and picking resolved, read and put in order.
 //! - `build`: the pipeline of `bulletin build`; `synthesize` consumes the
 //!   synthesis stage; `policy` says what is left out; `artifacts` renders
-//!   and stages the files.
+//!   and stages the files; `feed` adds the bulletin to a podcast feed.
 //! - `shard`: `--shard K/N`, a worker's share; `metrics`: `--metrics-file`.
 //! - `plan`, `voices`, `lexicon`, `cache`: the other commands.
 
@@ -13,6 +13,7 @@ mod artifacts;
 mod build;
 pub mod cache;
 mod error;
+mod feed;
 mod inputs;
 mod lexicon;
 pub mod metrics;
@@ -28,6 +29,8 @@ pub use error::{Error, FailedSegment, SynthesisFailures};
 pub use inputs::{InputArgs, ReadSettings};
 pub use lexicon::{check as lexicon_check, LexiconCheckOptions};
 pub use plan::{plan, PlanOptions};
-pub use settings::{cache_settings, BuildArgs, BuildSettings, CACHE_DIR_ENV, CACHE_LOCAL_ENV};
+pub use settings::{
+    cache_settings, BuildArgs, BuildSettings, FeedTarget, CACHE_DIR_ENV, CACHE_LOCAL_ENV,
+};
 pub use shard::Shard;
 pub use voices::{voices, VoicesOptions};

@@ -55,6 +55,18 @@ pub struct BuildArgs {
     pub memory_mib: Option<u32>,
     /// Show a progress bar (a terminal, text logs, not quiet).
     pub progress_bar: bool,
+    /// `--feed FILE --feed-url URL --feed-keep N`.
+    pub feed: Option<FeedTarget>,
+}
+
+/// The podcast feed a build adds its bulletin to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedTarget {
+    pub path: PathBuf,
+    /// Where the output folder is published; the items' files are under it.
+    pub base_url: url::Url,
+    /// Items kept in the feed, the new one included (1 to 1000).
+    pub keep: usize,
 }
 
 impl BuildArgs {
@@ -81,6 +93,7 @@ impl BuildArgs {
             max_duration: None,
             memory_mib: None,
             progress_bar: false,
+            feed: None,
         }
     }
 }
@@ -111,6 +124,7 @@ pub struct BuildSettings {
     /// The memory budget: MiB of decoded audio alive at once.
     pub memory_mib: u32,
     pub progress_bar: bool,
+    pub feed: Option<FeedTarget>,
     /// Checked at every safe point; a signal stops the run with nothing written.
     pub cancel: Cancel,
 }
@@ -125,10 +139,19 @@ impl BuildSettings {
     ) -> Result<BuildSettings, Error> {
         let name = artifact_name(args.name.as_deref())?;
         let config = Config::load(&args.config, Secrets::Required, env)?;
+        let mut formats = args
+            .formats
+            .unwrap_or_else(|| config.output.formats.clone());
+        if args.feed.is_some() {
+            // A feed item carries the MP3, its chapters and both transcripts.
+            for f in [Format::Mp3, Format::Chapters, Format::Srt] {
+                if !formats.contains(&f) {
+                    formats.push(f);
+                }
+            }
+        }
         let output = OutputSettings {
-            formats: args
-                .formats
-                .unwrap_or_else(|| config.output.formats.clone()),
+            formats,
             ..config.output.clone()
         };
         let prepare = PrepareSettings {
@@ -158,7 +181,10 @@ impl BuildSettings {
             input_args,
             &config,
             args.skip_bad_inputs,
-            cache.as_ref().and_then(|c| c.local_dir()).map(PathBuf::from),
+            cache
+                .as_ref()
+                .and_then(|c| c.local_dir())
+                .map(PathBuf::from),
         )?;
         Ok(BuildSettings {
             read,
@@ -175,6 +201,7 @@ impl BuildSettings {
             max_duration: args.max_duration,
             memory_mib,
             progress_bar: args.progress_bar,
+            feed: args.feed,
             cancel,
         })
     }

@@ -2,6 +2,7 @@
 //! and, where installed, the real espeak-ng program.
 
 mod bad_input;
+mod books;
 mod broadcast;
 mod build_http;
 mod cron;
