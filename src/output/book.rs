@@ -73,6 +73,38 @@ pub struct Phrase {
 }
 
 impl Section {
+    /// How long the section's clips play, end to end (its pauses not counted).
+    pub fn played_ms(&self) -> u64 {
+        self.phrases()
+            .map(|p| p.end_ms.saturating_sub(p.start_ms))
+            .sum()
+    }
+
+    /// The section's text as XHTML: its heading as `h1`, then a `p` per
+    /// paragraph, every phrase a `span` with the id its audio is keyed by.
+    pub fn write_text(&self, x: &mut super::xml::Xml) {
+        x.open("h1", &[]);
+        match &self.heading_phrase {
+            Some(p) => {
+                x.leaf("span", &[("id", &p.id)], &p.text);
+            }
+            None => {
+                x.text(&self.heading);
+            }
+        }
+        x.close("h1").newline();
+        for paragraph in &self.paragraphs {
+            x.open("p", &[]);
+            for (i, p) in paragraph.iter().enumerate() {
+                if i > 0 && super::html::spaced(&p.lang) {
+                    x.text(" ");
+                }
+                x.leaf("span", &[("id", &p.id)], &p.text);
+            }
+            x.close("p").newline();
+        }
+    }
+
     /// The heading's phrase (if spoken) then every paragraph's, in order.
     pub fn phrases(&self) -> impl Iterator<Item = &Phrase> {
         self.heading_phrase

@@ -26,7 +26,7 @@ pub fn render(book: &Book) -> io::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     let mut elapsed = 0;
     for (section, name) in sections.iter().zip(&smil_names) {
-        let played = played_ms(section);
+        let played = section.played_ms();
         files.push((name.clone(), smil(book, section, elapsed, played)?));
         elapsed += played;
     }
@@ -36,14 +36,6 @@ pub fn render(book: &Book) -> io::Result<Vec<(String, Vec<u8>)>> {
     let ncc = ncc(book, &sections, &smil_names, count)?;
     files.insert(0, ("ncc.html".to_owned(), ncc));
     Ok(files)
-}
-
-/// How long a section's clips play, end to end.
-fn played_ms(section: &Section) -> u64 {
-    section
-        .phrases()
-        .map(|p| p.end_ms.saturating_sub(p.start_ms))
-        .sum()
 }
 
 /// `hh:mm:ss`, the NCC's and SMIL head's time format (rounded to the second).
@@ -245,26 +237,7 @@ fn content(book: &Book, sections: &[&Section]) -> io::Result<Vec<u8>> {
             &[("id", &s.id), ("lang", &s.lang), ("xml:lang", &s.lang)],
         )
         .newline();
-        x.open("h1", &[]);
-        match &s.heading_phrase {
-            Some(p) => {
-                x.leaf("span", &[("id", &p.id)], &p.text);
-            }
-            None => {
-                x.text(&s.heading);
-            }
-        }
-        x.close("h1").newline();
-        for paragraph in &s.paragraphs {
-            x.open("p", &[]);
-            for (i, p) in paragraph.iter().enumerate() {
-                if i > 0 && super::html::spaced(&p.lang) {
-                    x.text(" ");
-                }
-                x.leaf("span", &[("id", &p.id)], &p.text);
-            }
-            x.close("p").newline();
-        }
+        s.write_text(&mut x);
         x.close("div").newline();
     }
     x.close("body").newline();

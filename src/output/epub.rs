@@ -60,14 +60,6 @@ pub fn package<W: Write + Seek>(
     Ok(())
 }
 
-/// How long a section's clips play, end to end.
-fn played_ms(section: &Section) -> u64 {
-    section
-        .phrases()
-        .map(|p| p.end_ms.saturating_sub(p.start_ms))
-        .sum()
-}
-
 fn container() -> io::Result<Vec<u8>> {
     let mut x = Xml::new();
     x.declaration();
@@ -134,7 +126,7 @@ fn opf(book: &Book, sections: &[&Section]) -> io::Result<Vec<u8>> {
         .newline();
     let mut total = 0;
     for (i, s) in sections.iter().enumerate() {
-        let played = played_ms(s);
+        let played = s.played_ms();
         total += played;
         let refines = format!("#mo{}", i + 1);
         x.leaf(
@@ -305,26 +297,7 @@ fn document(book: &Book, s: &Section) -> io::Result<Vec<u8>> {
     };
     x.open("section", &[("id", &s.id), ("epub:type", kind)])
         .newline();
-    x.open("h1", &[]);
-    match &s.heading_phrase {
-        Some(p) => {
-            x.leaf("span", &[("id", &p.id)], &p.text);
-        }
-        None => {
-            x.text(&s.heading);
-        }
-    }
-    x.close("h1").newline();
-    for paragraph in &s.paragraphs {
-        x.open("p", &[]);
-        for (i, p) in paragraph.iter().enumerate() {
-            if i > 0 && super::html::spaced(&p.lang) {
-                x.text(" ");
-            }
-            x.leaf("span", &[("id", &p.id)], &p.text);
-        }
-        x.close("p").newline();
-    }
+    s.write_text(&mut x);
     x.close("section").newline();
     x.close("body").newline();
     x.close("html").newline();
