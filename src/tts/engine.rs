@@ -341,6 +341,10 @@ impl Engine {
                     room,
                 });
             }
+            // Room is held only for work under way: a request waiting for its
+            // backend's permit must hold none, or the one holding the permit
+            // could wait on it for ever.
+            room.shrink_to(0);
         }
         let mut retry = RetryState::new(&slot.retry);
         loop {

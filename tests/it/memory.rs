@@ -132,3 +132,53 @@ fn the_budget_comes_from_the_flag_the_environment_or_the_config() {
     ws.write("voices.toml", openai_config(&server.url(), "memory_mb = 0"));
     run(&[], None).fails_with(4).stderr_has("memory_mb");
 }
+
+/// Every first answer fails, so every clip gives its room back and asks for
+/// it again while others wait for the one backend permit: the run must not
+/// wait on itself (it did once: cache misses kept their room while queuing
+/// for the backend).
+#[test]
+fn retries_under_a_tiny_budget_do_not_wait_on_each_other() {
+    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    let server = FakeTts::with(Arc::new(move |req, _| {
+        let text = req.json()["input"].as_str().unwrap_or_default().to_owned();
+        if seen.lock().unwrap().insert(text) {
+            Reply::Raw {
+                status: 503,
+                headers: vec![("retry-after", "0".into())],
+                body: b"busy".to_vec(),
+            }
+        } else {
+            Reply::Wav(Shape::Plain16(24000))
+        }
+    }));
+    let ws = Workspace::new();
+    ws.write(
+        "voices.toml",
+        openai_config(&server.url(), "").replace("concurrency = 3", "concurrency = 1"),
+    );
+    articles(&ws);
+    let mut child = ws
+        .bulletin()
+        .env("FAKE_TTS_KEY", "k")
+        .args(["-q", "build", "-n", "r", "day", "--memory-mb", "4"])
+        .spawn();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("the build waited on itself: no progress in 120 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(status.success(), "the build failed");
+    assert!(
+        server.requests().len() >= 2 * 36,
+        "each clip was asked for twice"
+    );
+    let (_, _, samples) = read_wav(&ws.path("out/r.wav"));
+    assert!(samples.len() > 48000 * 60);
+}
