@@ -38,6 +38,30 @@ pub fn render(book: &Book) -> io::Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
+/// An XHTML 1.0 document in the book's first language, opened up to its
+/// `head`'s title: what the NCC and the text document both start with.
+fn xhtml_head(book: &Book) -> Xml {
+    let lang = book.languages.first().map_or("und", String::as_str);
+    let mut x = Xml::new();
+    x.declaration().doctype(XHTML_DOCTYPE);
+    x.open(
+        "html",
+        &[("xmlns", XHTML_NS), ("lang", lang), ("xml:lang", lang)],
+    )
+    .newline();
+    x.open("head", &[]).newline();
+    x.empty(
+        "meta",
+        &[
+            ("http-equiv", "Content-type"),
+            ("content", "text/html; charset=utf-8"),
+        ],
+    )
+    .newline();
+    x.leaf("title", &[], &book.title).newline();
+    x
+}
+
 /// `hh:mm:ss`, the NCC's and SMIL head's time format (rounded to the second).
 fn hms(ms: u64) -> String {
     let s = (ms + 500) / 1000;
@@ -56,23 +80,7 @@ fn ncc(
 ) -> io::Result<Vec<u8>> {
     let lang = book.languages.first().map_or("und", String::as_str);
     let date = book.created.get(..10).unwrap_or(&book.created);
-    let mut x = Xml::new();
-    x.declaration().doctype(XHTML_DOCTYPE);
-    x.open(
-        "html",
-        &[("xmlns", XHTML_NS), ("lang", lang), ("xml:lang", lang)],
-    )
-    .newline();
-    x.open("head", &[]).newline();
-    x.empty(
-        "meta",
-        &[
-            ("http-equiv", "Content-type"),
-            ("content", "text/html; charset=utf-8"),
-        ],
-    )
-    .newline();
-    x.leaf("title", &[], &book.title).newline();
+    let mut x = xhtml_head(book);
     let narrators = book.narrators.join(", ");
     let headings = sections.len() + usize::from(!is_opening(sections.first()));
     let toc_items = headings.to_string();
@@ -211,24 +219,7 @@ fn smil(book: &Book, section: &Section, elapsed_ms: u64, played_ms: u64) -> io::
 /// The full text: a heading per section, a paragraph per paragraph, a span
 /// per phrase (the targets of the SMIL `text` elements).
 fn content(book: &Book, sections: &[&Section]) -> io::Result<Vec<u8>> {
-    let lang = book.languages.first().map_or("und", String::as_str);
-    let mut x = Xml::new();
-    x.declaration().doctype(XHTML_DOCTYPE);
-    x.open(
-        "html",
-        &[("xmlns", XHTML_NS), ("lang", lang), ("xml:lang", lang)],
-    )
-    .newline();
-    x.open("head", &[]).newline();
-    x.empty(
-        "meta",
-        &[
-            ("http-equiv", "Content-type"),
-            ("content", "text/html; charset=utf-8"),
-        ],
-    )
-    .newline();
-    x.leaf("title", &[], &book.title).newline();
+    let mut x = xhtml_head(book);
     x.close("head").newline();
     x.open("body", &[]).newline();
     for s in sections {

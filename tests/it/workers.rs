@@ -360,25 +360,32 @@ fn a_segment_zh_neural_cannot_read_falls_back_and_the_log_names_it() {
     );
 }
 
-#[test]
-fn sigterm_while_zh_neural_speaks_leaves_no_worker_behind() {
-    if !voice_installed("zh-neural", "BULLETIN_REQUIRE_ZH_NEURAL") {
-        return;
-    }
-    let ws = Workspace::new();
-    shipped_config(&ws);
+/// A build of the Chinese examples with the shipped voices, once its
+/// zh-neural worker is running: the build and the worker's pids.
+fn zh_build_with_its_workers(ws: &Workspace) -> (std::process::Child, Vec<u32>) {
+    shipped_config(ws);
     let child = ws
         .bulletin()
         .args(["build", "-n", "zh"])
         .arg_path(&examples().join("01-zh-river-park.txt"))
         .arg_path(&examples().join("02-zh-library-hours.txt"))
         .spawn();
-    let bulletin = child.id();
     let mut workers = Vec::new();
     wait_for("a worker to start", || {
-        workers = children_of(bulletin);
+        workers = children_of(child.id());
         !workers.is_empty()
     });
+    (child, workers)
+}
+
+#[test]
+fn sigterm_while_zh_neural_speaks_leaves_no_worker_behind() {
+    if !voice_installed("zh-neural", "BULLETIN_REQUIRE_ZH_NEURAL") {
+        return;
+    }
+    let ws = Workspace::new();
+    let (child, workers) = zh_build_with_its_workers(&ws);
+    let bulletin = child.id();
     std::thread::sleep(Duration::from_millis(1500));
     kill("-TERM", bulletin);
     let out = child.wait_with_output().unwrap();
@@ -399,18 +406,7 @@ fn a_zh_neural_worker_killed_mid_run_is_restarted_and_the_bulletin_completes() {
         return;
     }
     let ws = Workspace::new();
-    shipped_config(&ws);
-    let child = ws
-        .bulletin()
-        .args(["build", "-n", "zh"])
-        .arg_path(&examples().join("01-zh-river-park.txt"))
-        .arg_path(&examples().join("02-zh-library-hours.txt"))
-        .spawn();
-    let mut workers = Vec::new();
-    wait_for("a worker to start", || {
-        workers = children_of(child.id());
-        !workers.is_empty()
-    });
+    let (child, workers) = zh_build_with_its_workers(&ws);
     std::thread::sleep(Duration::from_millis(2500));
     for pid in &workers {
         kill("-KILL", *pid);

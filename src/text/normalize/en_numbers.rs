@@ -4,7 +4,7 @@
 
 use super::pattern::Number;
 
-const ONES: [&str; 20] = [
+pub(super) const ONES: [&str; 20] = [
     "zero",
     "one",
     "two",
@@ -26,10 +26,10 @@ const ONES: [&str; 20] = [
     "eighteen",
     "nineteen",
 ];
-const TENS: [&str; 10] = [
+pub(super) const TENS: [&str; 10] = [
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
-const SCALES: [&str; 6] = [
+pub(super) const SCALES: [&str; 6] = [
     "",
     "thousand",
     "million",

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::en_numbers::{cardinal, number, ordinal, year};
+use super::en_numbers::{cardinal, number, ordinal, year, ONES, SCALES, TENS};
 use super::pattern::{en_to, get, in_range, pattern, replace_numbers, start, Number, B, DASH, NUM};
 
 /// Whether `written` is a plain four-digit number that reads as a year.
@@ -110,57 +110,22 @@ pub(super) fn cardinals(text: &str) -> Cow<'_, str> {
 
 /// Number words, with the ordinals, that can stand at either end of a range.
 fn is_number_word(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "trillion",
-        "quadrillion",
-        "first",
-        "second",
-        "third",
-        "fifth",
-        "eighth",
-        "ninth",
-        "twelfth",
-        "percent",
+    /// Besides the cardinals: "hundred", the ordinals not made by adding
+    /// "th", and a percentage read out.
+    const MORE: &[&str] = &[
+        "hundred", "first", "second", "third", "fifth", "eighth", "ninth", "twelfth", "percent",
     ];
+    let known = |w: &str| {
+        !w.is_empty()
+            && (ONES.contains(&w) || TENS.contains(&w) || SCALES.contains(&w) || MORE.contains(&w))
+    };
     let last = word.rsplit('-').next().unwrap_or(word).to_ascii_lowercase();
     // Ordinals by their cardinal: twentieth → twenty, sixth → six.
     let stem = last
         .strip_suffix("ieth")
         .map(|s| format!("{s}y"))
         .or_else(|| last.strip_suffix("th").map(str::to_owned));
-    WORDS.contains(&last.as_str()) || stem.is_some_and(|s| WORDS.contains(&s.as_str()))
+    known(&last) || stem.is_some_and(|s| known(&s))
 }
 
 /// The last rule with numbers: an en or em dash or a tilde still standing
