@@ -1,5 +1,6 @@
-//! audio: loudness — EBU R128 measurement (integrated, range, true peak) with the
-//! `ebur128` crate, per-clip levelling so voices match at joins, and normalisation of the
+//! audio: loudness — EBU R128 measurement (integrated, range, true peak) with our
+//! one-read meter (`bs1770`; `ebur128` measures clips under one gating block and is
+//! the reference in the tests), per-clip levelling so voices match at joins, and normalisation of the
 //! assembled bulletin to a target with a true-peak limiter.
 //!
 //! Silence is a measurement, not an error: loudness figures of silent or too-short
@@ -10,6 +11,8 @@ use std::fmt;
 use std::time::Duration;
 
 use ebur128::{EbuR128, Mode};
+
+use super::bs1770::{Bs1770, Figures};
 
 use super::limiter::{db_to_gain, gain_to_db};
 use crate::audio::{AudioSpec, Clip};
@@ -131,75 +134,79 @@ impl LoudnessTarget {
 pub struct Meter {
     /// `None` for a spec no meter can describe (no channels, absurd rate): it measures
     /// silence.
-    inner: Option<EbuR128>,
+    inner: Option<Bs1770>,
     channels: usize,
-    /// Frames per 100 ms, the meter's block hop (as `ebur128` rounds it).
-    hop: usize,
-    frames_in_hop: usize,
-    hops: u64,
     partial: Vec<f32>,
-    scratch: Vec<f32>,
-    /// Mean-square energy of each of the last 30 100-ms blocks, oldest first:
-    /// momentary loudness is the mean of the last 4, short-term of all 30
-    /// (BS.1770 windows of equal blocks), so neither window is summed again at
-    /// every hop.
-    blocks: std::collections::VecDeque<f64>,
-    max_momentary: f64,
-    max_short_term: f64,
-    /// Whether the momentary and short-term maxima are sampled.
-    maxima: bool,
 }
 
 impl Meter {
     /// Every figure: integrated, range, true peak, momentary and short-term maxima.
     pub fn new(spec: AudioSpec) -> Meter {
-        Meter::with_mode(spec, Mode::I | Mode::LRA | Mode::TRUE_PEAK, true)
+        Meter::with(
+            spec,
+            Figures {
+                loudness: true,
+                range: true,
+                maxima: true,
+                true_peak: true,
+            },
+        )
     }
 
     /// Integrated loudness only: no range (0), no true peak and no maxima
     /// (`NEG_INFINITY`), at a fraction of the cost, for a measurement whose gain
     /// is all that is needed.
     pub fn integrated(spec: AudioSpec) -> Meter {
-        Meter::with_mode(spec, Mode::I, false)
+        Meter::with(
+            spec,
+            Figures {
+                loudness: true,
+                range: false,
+                maxima: false,
+                true_peak: false,
+            },
+        )
     }
 
     /// The figures of [`Meter::new`] from two meters that can run on two
     /// threads: loudness (integrated, range, maxima) and true peak. Join their
     /// results with [`Loudness::merge`].
     pub fn split(spec: AudioSpec) -> (Meter, Meter) {
-        (
-            Meter::with_mode(spec, Mode::I | Mode::LRA, true),
-            Meter::with_mode(spec, Mode::TRUE_PEAK, false),
-        )
+        let all = Figures {
+            loudness: true,
+            range: true,
+            maxima: true,
+            true_peak: false,
+        };
+        let peak = Figures {
+            loudness: false,
+            range: false,
+            maxima: false,
+            true_peak: true,
+        };
+        (Meter::with(spec, all), Meter::with(spec, peak))
     }
 
-    fn with_mode(spec: AudioSpec, mode: Mode, maxima: bool) -> Meter {
-        let inner = EbuR128::new(u32::from(spec.channels), spec.sample_rate, mode).ok();
+    fn with(spec: AudioSpec, figures: Figures) -> Meter {
+        let channels = usize::from(spec.channels);
+        let inner = spec
+            .implausibility()
+            .is_none()
+            .then(|| Bs1770::new(channels, spec.sample_rate, figures))
+            .flatten();
         Meter {
-            channels: if inner.is_some() {
-                usize::from(spec.channels)
-            } else {
-                0
-            },
+            channels: if inner.is_some() { channels } else { 0 },
             inner,
-            hop: ((spec.sample_rate as usize + 5) / 10).max(1),
-            frames_in_hop: 0,
-            hops: 0,
             partial: Vec::new(),
-            scratch: Vec::new(),
-            blocks: std::collections::VecDeque::with_capacity(31),
-            max_momentary: f64::NEG_INFINITY,
-            max_short_term: f64::NEG_INFINITY,
-            maxima,
         }
     }
 
     /// Adds interleaved samples. A trailing partial frame waits for the next call;
     /// non-finite samples count as silence.
     pub fn add(&mut self, samples: &[f32]) {
-        if self.inner.is_none() {
+        let Some(inner) = self.inner.as_mut() else {
             return;
-        }
+        };
         let channels = self.channels;
         let mut rest = samples;
         if !self.partial.is_empty() {
@@ -209,73 +216,12 @@ impl Meter {
             if self.partial.len() < channels {
                 return;
             }
-            let frame = std::mem::take(&mut self.partial);
-            self.add_frames(&frame);
+            inner.add(&self.partial);
+            self.partial.clear();
         }
         let whole = rest.len() - rest.len() % channels;
-        self.add_frames(&rest[..whole]);
+        inner.add(&rest[..whole]);
         self.partial.extend_from_slice(&rest[whole..]);
-    }
-
-    /// Feeds whole frames, stopping at every 100 ms boundary to sample the momentary and
-    /// short-term loudness for their maxima.
-    fn add_frames(&mut self, mut frames: &[f32]) {
-        let channels = self.channels;
-        if !self.maxima {
-            self.scratch.clear();
-            self.scratch
-                .extend(frames.iter().map(|&s| if s.is_finite() { s } else { 0.0 }));
-            if let Some(inner) = self.inner.as_mut() {
-                let _ = inner.add_frames_f32(&self.scratch);
-            }
-            return;
-        }
-        while !frames.is_empty() {
-            let take = (self.hop - self.frames_in_hop).min(frames.len() / channels);
-            if take == 0 {
-                break;
-            }
-            let (now, later) = frames.split_at(take * channels);
-            frames = later;
-            self.scratch.clear();
-            self.scratch
-                .extend(now.iter().map(|&s| if s.is_finite() { s } else { 0.0 }));
-            let Some(inner) = self.inner.as_mut() else {
-                return;
-            };
-            // Cannot fail: whole frames, and the mode includes every figure asked for.
-            let _ = inner.add_frames_f32(&self.scratch);
-            self.frames_in_hop += take;
-            if self.frames_in_hop == self.hop {
-                self.frames_in_hop = 0;
-                self.hops += 1;
-                let block = inner.loudness_window(100).unwrap_or(f64::NEG_INFINITY);
-                let energy = if block.is_finite() {
-                    10f64.powf((block + 0.691) / 10.0)
-                } else {
-                    0.0
-                };
-                if self.blocks.len() == 30 {
-                    self.blocks.pop_front();
-                }
-                self.blocks.push_back(energy);
-                let loudness = |e: f64| {
-                    if e > 0.0 {
-                        -0.691 + 10.0 * e.log10()
-                    } else {
-                        f64::NEG_INFINITY
-                    }
-                };
-                if self.hops >= 4 {
-                    let m: f64 = self.blocks.iter().rev().take(4).sum::<f64>() / 4.0;
-                    self.max_momentary = self.max_momentary.max(loudness(m));
-                }
-                if self.hops >= 30 {
-                    let s: f64 = self.blocks.iter().sum::<f64>() / 30.0;
-                    self.max_short_term = self.max_short_term.max(loudness(s));
-                }
-            }
-        }
     }
 
     /// The figures for everything added.
@@ -283,17 +229,17 @@ impl Meter {
         let Some(inner) = self.inner else {
             return Loudness::SILENCE;
         };
-        let integrated = inner.loudness_global().unwrap_or(f64::NEG_INFINITY);
-        let range = inner.loudness_range().unwrap_or(0.0);
-        let peak = (0..inner.channels())
-            .filter_map(|c| inner.true_peak(c).ok())
-            .fold(0.0_f64, f64::max);
+        let peak = inner.true_peak();
         Loudness {
-            integrated_lufs: silence_for_nan(integrated),
-            range_lu: if range.is_finite() { range } else { 0.0 },
-            true_peak_dbtp: silence_for_nan(gain_to_db(peak)),
-            max_momentary_lufs: silence_for_nan(self.max_momentary),
-            max_short_term_lufs: silence_for_nan(self.max_short_term),
+            integrated_lufs: inner.integrated(),
+            range_lu: inner.range(),
+            true_peak_dbtp: if peak > 0.0 {
+                gain_to_db(peak)
+            } else {
+                f64::NEG_INFINITY
+            },
+            max_momentary_lufs: inner.max_momentary(),
+            max_short_term_lufs: inner.max_short_term(),
         }
     }
 }
@@ -399,14 +345,9 @@ pub fn speech_loudness(clip: &Clip) -> f64 {
 
 /// Gated integrated loudness alone (no peak or range work), for levelling.
 fn gated_loudness(clip: &Clip) -> f64 {
-    let spec = clip.spec();
-    let Ok(mut meter) = EbuR128::new(u32::from(spec.channels), spec.sample_rate, Mode::I) else {
-        return f64::NEG_INFINITY;
-    };
-    if meter.add_frames_f32(&finite_samples(clip)).is_err() {
-        return f64::NEG_INFINITY;
-    }
-    silence_for_nan(meter.loudness_global().unwrap_or(f64::NEG_INFINITY))
+    let mut meter = Meter::integrated(clip.spec());
+    meter.add(clip.samples());
+    meter.finish().integrated_lufs
 }
 
 fn finite_samples(clip: &Clip) -> Vec<f32> {
@@ -587,6 +528,129 @@ mod tests {
                 "{} vs {st}",
                 l.max_short_term_lufs
             );
+        }
+    }
+
+    /// Speech-like bursts, gaps of digital silence, an inter-sample peak (a quarter-rate
+    /// sine sampled at 45 degrees) and a few non-finite samples.
+    fn awkward_programme(spec: AudioSpec, secs: f64) -> Vec<f32> {
+        let rate = f64::from(spec.sample_rate);
+        let ch = usize::from(spec.channels);
+        let frames = (secs * rate) as usize;
+        let mut noise = Noise(7);
+        let mut out = Vec::with_capacity(frames * ch);
+        for n in 0..frames {
+            let t = n as f64 / rate;
+            for c in 0..ch {
+                let v = if (t % 4.0) > 3.2 {
+                    0.0
+                } else if (6.0..6.05).contains(&t) {
+                    0.8 * (PI * n as f64 / 2.0 + PI / 4.0).sin()
+                } else {
+                    let envelope = 0.05 + 0.6 * (0.5 + 0.5 * (t * 2.3 + c as f64).sin()).powi(4);
+                    envelope * ((2.0 * PI * 180.0 * t).sin() * 0.6 + 0.4 * noise.next())
+                };
+                out.push(v as f32);
+            }
+        }
+        for i in [1000, 1001, frames * ch / 2] {
+            if let Some(s) = out.get_mut(i) {
+                *s = if i % 2 == 0 { f32::NAN } else { f32::INFINITY };
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_meter_agrees_with_ebur128() {
+        let specs = [
+            (48_000, 1),
+            (44_100, 2),
+            (8_000, 1),
+            (96_000, 1),
+            (192_000, 1),
+            (48_000, 4),
+            (48_000, 5),
+            (48_000, 6),
+        ];
+        for (sample_rate, channels) in specs {
+            let spec = AudioSpec {
+                sample_rate,
+                channels,
+            };
+            let samples = awkward_programme(spec, 10.0);
+            let finite: Vec<f32> = samples
+                .iter()
+                .map(|&s| if s.is_finite() { s } else { 0.0 })
+                .collect();
+            let mut reference = EbuR128::new(
+                u32::from(channels),
+                sample_rate,
+                Mode::I | Mode::LRA | Mode::TRUE_PEAK,
+            )
+            .unwrap();
+            reference.add_frames_f32(&finite).unwrap();
+            let integrated = reference.loudness_global().unwrap();
+            let range = reference.loudness_range().unwrap();
+            let peak = (0..u32::from(channels))
+                .map(|c| reference.true_peak(c).unwrap())
+                .fold(0.0, f64::max);
+            // Frame by frame too where it is quick enough (the rest would take minutes
+            // without optimisation).
+            let pieces: &[usize] = if sample_rate * u32::from(channels) <= 8_000 {
+                &[1, 441, 4800, usize::MAX]
+            } else {
+                &[4801, usize::MAX]
+            };
+            for &chunk in pieces {
+                let mut meter = Meter::new(spec);
+                let (mut loudness, mut peaks) = Meter::split(spec);
+                for piece in samples.chunks(chunk.min(samples.len())) {
+                    meter.add(piece);
+                    loudness.add(piece);
+                    peaks.add(piece);
+                }
+                let split = Loudness::merge(loudness.finish(), peaks.finish());
+                for got in [meter.finish(), split] {
+                    let at = format!("{sample_rate} Hz, {channels} channels, pieces of {chunk}");
+                    assert!(
+                        (got.integrated_lufs - integrated).abs() < 1e-6,
+                        "{at}: {got} vs {integrated}"
+                    );
+                    assert!(
+                        (got.range_lu - range).abs() < 1e-6,
+                        "{at}: {got} vs {range}"
+                    );
+                    let want = gain_to_db(peak);
+                    assert!(
+                        (got.true_peak_dbtp - want).abs() < 1e-6,
+                        "{at}: {got} vs {want}"
+                    );
+                }
+            }
+            // The inter-sample peak is above every sample, and it was found.
+            let sample_peak = finite.iter().fold(0.0_f32, |m, s| m.max(s.abs()));
+            if sample_rate < 192_000 {
+                assert!(
+                    peak > f64::from(sample_peak) * 1.05,
+                    "{sample_rate}: {peak} vs {sample_peak}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn gated_loudness_of_a_clip_agrees_with_ebur128() {
+        for (sample_rate, channels) in [(22_050, 1), (48_000, 2)] {
+            let spec = AudioSpec {
+                sample_rate,
+                channels,
+            };
+            let clip = speech(spec, 2.5, 0.3, 11);
+            let mut reference = EbuR128::new(u32::from(channels), sample_rate, Mode::I).unwrap();
+            reference.add_frames_f32(clip.samples()).unwrap();
+            let want = reference.loudness_global().unwrap();
+            assert!((speech_loudness(&clip) - want).abs() < 1e-6);
         }
     }
 

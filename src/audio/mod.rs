@@ -5,6 +5,7 @@
 //! `decode` (entry point), `wav` (RIFF walker and repairs), `mp3`, `pcm` (headerless PCM and
 //! sample encodings), `convert` (channels and resampling), `edges` (trim and fade).
 
+mod bs1770;
 mod clip;
 mod convert;
 mod decode;
