@@ -107,6 +107,40 @@ fn measure_full(bencher: Bencher) {
     });
 }
 
+/// The baseline for the two above: the `ebur128` crate on the same audio, for
+/// the same figures (integrated only; and integrated, range, true peak and the
+/// momentary and short-term maxima sampled every 100 ms, as the meter gives).
+#[divan::bench(args = ["integrated", "full"])]
+fn measure_with_ebur128(bencher: Bencher, figures: &str) {
+    use ebur128::{EbuR128, Mode};
+    let clip = speech(BULLETIN, 0.5);
+    let full = figures == "full";
+    bencher.bench(|| {
+        let mode = if full {
+            Mode::I | Mode::LRA | Mode::TRUE_PEAK | Mode::M | Mode::S
+        } else {
+            Mode::I
+        };
+        let mut meter = EbuR128::new(1, BULLETIN.sample_rate, mode).unwrap();
+        let hop = BULLETIN.sample_rate as usize / 10;
+        let (mut m, mut s) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for block in black_box(clip.samples()).chunks(hop) {
+            meter.add_frames_f32(block).unwrap();
+            if full {
+                m = m.max(meter.loudness_momentary().unwrap_or(m));
+                s = s.max(meter.loudness_shortterm().unwrap_or(s));
+            }
+        }
+        (
+            meter.loudness_global(),
+            meter.loudness_range().ok(),
+            meter.true_peak(0).ok(),
+            m,
+            s,
+        )
+    });
+}
+
 /// Limiting where nothing comes near the ceiling (the usual case: the quiet
 /// fast path) and where every syllable does.
 #[divan::bench(args = [0.2, 1.4])]

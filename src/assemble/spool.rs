@@ -1,20 +1,40 @@
 //! assemble: prepared clips on disk. Clips arrive in any order and are spooled
 //! to a temporary file as they come, so memory does not grow with the
-//! bulletin's length; rendering reads them back in script order.
+//! bulletin's length; rendering reads them back in script order. A clip read
+//! from a prepared cache entry is not copied: the spool keeps the entry's open
+//! file and reads it from there (up to [`MAX_REFERENCED`] files at once).
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::audio::{AudioSpec, Clip, Frames};
+use crate::audio::{f32_from_le, AudioSpec, Clip, Frames};
 use crate::script::SegmentIndex;
+
+/// Open cache files the spool keeps at most; later clips are copied. Well under
+/// the usual limit of 1024 open files, with room for the rest of the process.
+pub const MAX_REFERENCED: usize = 256;
+
+/// Where one clip's samples are.
+#[derive(Debug)]
+enum Place {
+    /// At this byte offset of the spool's own file.
+    Spooled(u64),
+    /// At this byte offset of a cache entry's open file.
+    Referenced(Arc<File>, u64),
+}
 
 pub struct Spool {
     spec: AudioSpec,
     file: BufWriter<File>,
     end: u64,
-    /// Byte offset and sample count of each stored clip, by key.
-    index: std::collections::BTreeMap<SegmentIndex, (u64, usize)>,
+    /// Where each stored clip is, and its sample count, by key.
+    index: std::collections::BTreeMap<SegmentIndex, (Place, usize)>,
+    referenced: usize,
+    /// Bytes of audio written to the spool's own file.
+    written: u64,
 }
 
 impl Spool {
@@ -26,6 +46,8 @@ impl Spool {
             file: BufWriter::with_capacity(1 << 20, file),
             end: 0,
             index: Default::default(),
+            referenced: 0,
+            written: 0,
         })
     }
 
@@ -40,13 +62,21 @@ impl Spool {
                 "clip not prepared to the bulletin's format",
             ));
         }
+        let len = clip.samples().len();
+        if let Some(backing) = clip.backing().filter(|_| self.referenced < MAX_REFERENCED) {
+            self.referenced += 1;
+            let place = Place::Referenced(Arc::clone(&backing.file), backing.offset);
+            self.index.insert(key, (place, len));
+            return Ok(());
+        }
         self.file.seek(SeekFrom::Start(self.end))?;
         for chunk in clip.samples().chunks(16 * 1024) {
             let bytes: Vec<u8> = chunk.iter().flat_map(|s| s.to_le_bytes()).collect();
             self.file.write_all(&bytes)?;
         }
-        self.index.insert(key, (self.end, clip.samples().len()));
-        self.end += clip.samples().len() as u64 * 4;
+        self.index.insert(key, (Place::Spooled(self.end), len));
+        self.end += len as u64 * 4;
+        self.written += len as u64 * 4;
         Ok(())
     }
 
@@ -60,24 +90,29 @@ impl Spool {
         Frames((samples / usize::from(self.spec.channels.max(1))) as u64)
     }
 
+    /// Bytes of audio the spool wrote to its own file (clips it did not copy are
+    /// not counted).
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
     /// Reads back the clip stored under `key`.
     pub fn get(&mut self, key: SegmentIndex) -> io::Result<Clip> {
-        let Some(&(offset, len)) = self.index.get(&key) else {
+        let Some((place, len)) = self.index.get(&key) else {
             return Err(io::Error::other(format!(
                 "no clip spooled for segment {}",
                 key.0
             )));
         };
-        self.file.flush()?;
-        let file = self.file.get_mut();
-        file.seek(SeekFrom::Start(offset))?;
         let mut bytes = vec![0u8; len * 4];
-        BufReader::new(&*file).read_exact(&mut bytes)?;
-        let samples = bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        Ok(Clip::new(self.spec, samples))
+        match place {
+            Place::Spooled(offset) => {
+                self.file.flush()?;
+                self.file.get_ref().read_exact_at(&mut bytes, *offset)?;
+            }
+            Place::Referenced(file, offset) => file.read_exact_at(&mut bytes, *offset)?,
+        }
+        Ok(Clip::new(self.spec, f32_from_le(&bytes)))
     }
 }
 
@@ -114,5 +149,38 @@ mod tests {
                 )
             )
             .is_err());
+    }
+
+    #[test]
+    fn a_clip_backed_by_a_file_is_read_from_it_not_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = AudioSpec {
+            sample_rate: 1000,
+            channels: 1,
+        };
+        let samples: Vec<f32> = (0..50).map(|i| i as f32 / 100.0).collect();
+        let path = dir.path().join("entry");
+        let mut bytes = b"head".to_vec();
+        bytes.extend(samples.iter().flat_map(|s| s.to_le_bytes()));
+        std::fs::write(&path, &bytes).unwrap();
+        let file = Arc::new(File::open(&path).unwrap());
+        let backed = Clip::new(spec, samples.clone())
+            .with_backing(crate::audio::Backing { file, offset: 4 });
+        let mut spool = Spool::new_in(dir.path(), spec).unwrap();
+        spool.put(SegmentIndex(1), &backed).unwrap();
+        // The entry is replaced (as the cache replaces entries: by rename).
+        std::fs::write(dir.path().join("other"), b"nothing like it").unwrap();
+        std::fs::rename(dir.path().join("other"), &path).unwrap();
+        assert_eq!(
+            spool.get(SegmentIndex(1)).unwrap(),
+            Clip::new(spec, samples.clone())
+        );
+        assert_eq!(spool.written(), 0);
+        // A changed clip is no longer what its file holds: it is copied.
+        let mut changed = backed.clone();
+        changed.samples_mut()[0] = 1.0;
+        spool.put(SegmentIndex(2), &changed).unwrap();
+        assert_eq!(spool.written(), 200);
+        assert_eq!(spool.get(SegmentIndex(2)).unwrap().samples()[0], 1.0);
     }
 }

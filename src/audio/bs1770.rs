@@ -220,10 +220,10 @@ impl<const FACTOR: usize, const TAPS: usize> Interpolator<FACTOR, TAPS> {
 
     /// Scans one channel of interleaved `frames` in blocks of [`BLOCK`] positions:
     /// a block whose loudest sample and steepest step bound every point in it below
-    /// the peak so far is skipped; the rest is
+    /// the peak so far (or `floor`, a sample peak already known) is skipped; the rest is
     /// interpolated as a FIR over contiguous samples, which the compiler turns into
     /// vector code (each point still sums its taps in `ebur128`'s order).
-    fn scan(&mut self, frames: &[f32], channels: usize, channel: usize) {
+    fn scan(&mut self, frames: &[f32], channels: usize, channel: usize, floor: f32) {
         // `history` holds the last TAPS - 1 inputs (oldest first) before the new ones.
         self.history.truncate(TAPS - 1);
         let finite = |&s: &f32| if s.is_finite() { s } else { 0.0 };
@@ -245,13 +245,15 @@ impl<const FACTOR: usize, const TAPS: usize> Interpolator<FACTOR, TAPS> {
             let steepest = inputs
                 .windows(2)
                 .fold(0.0_f32, |m, w| m.max((w[1] - w[0]).abs()));
-            if loudest * self.level + steepest * self.slope > self.peak {
+            if loudest * self.level + steepest * self.slope > self.peak.max(floor) {
                 for row in acc.iter_mut() {
                     row[..n].fill(0.0);
                 }
                 for (t, taps) in self.coeffs.iter().enumerate() {
                     let x = &inputs[TAPS - 1 - t..TAPS - 1 - t + n];
-                    for (row, &c) in acc.iter_mut().zip(taps) {
+                    // Phase 0 is the sample itself (its centre tap is exactly 1, the
+                    // others sin(k pi), nothing): the sample peak stands for it.
+                    for (row, &c) in acc.iter_mut().zip(taps).skip(1) {
                         for (a, &v) in row[..n].iter_mut().zip(x) {
                             *a += v * c;
                         }
@@ -288,10 +290,10 @@ impl PeakScanner {
         }
     }
 
-    fn scan(&mut self, frames: &[f32], channels: usize, channel: usize) {
+    fn scan(&mut self, frames: &[f32], channels: usize, channel: usize, floor: f32) {
         match self {
-            PeakScanner::Four(i) => i.scan(frames, channels, channel),
-            PeakScanner::Two(i) => i.scan(frames, channels, channel),
+            PeakScanner::Four(i) => i.scan(frames, channels, channel, floor),
+            PeakScanner::Two(i) => i.scan(frames, channels, channel, floor),
         }
     }
 
@@ -427,7 +429,7 @@ impl Bs1770 {
             .fold(0.0_f32, f32::max);
         self.sample_peak = self.sample_peak.max(most);
         for (c, scanner) in self.peaks.iter_mut().enumerate() {
-            scanner.scan(frames, self.channels, c);
+            scanner.scan(frames, self.channels, c, self.sample_peak);
         }
     }
 

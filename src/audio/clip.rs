@@ -14,10 +14,28 @@ const MAX_SAMPLE: f32 = 64.0;
 /// Interleaved `f32` samples, nominally in -1.0..=1.0, with the format they are in.
 ///
 /// The buffer always holds whole frames.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct Clip {
     spec: AudioSpec,
     samples: Vec<f32>,
+    backing: Option<Backing>,
+}
+
+impl PartialEq for Clip {
+    fn eq(&self, other: &Clip) -> bool {
+        self.spec == other.spec && self.samples == other.samples
+    }
+}
+
+/// A file that holds a clip's samples byte for byte (little-endian `f32` from
+/// `offset`): a prepared cache entry it was read from. A spool can point at it
+/// rather than write the samples again. Any change to the samples drops it;
+/// the open handle keeps the bytes readable if the entry is replaced or
+/// pruned meanwhile (entries are replaced by rename, never rewritten).
+#[derive(Debug, Clone)]
+pub struct Backing {
+    pub file: std::sync::Arc<std::fs::File>,
+    pub offset: u64,
 }
 
 /// The bytes of decoded audio held by every [`Clip`] alive in the process,
@@ -66,6 +84,7 @@ impl Clone for Clip {
         Clip {
             spec: self.spec,
             samples,
+            backing: self.backing.clone(),
         }
     }
 }
@@ -93,7 +112,23 @@ impl Clip {
                 0.0
             };
         }
-        Clip { spec, samples }
+        Clip {
+            spec,
+            samples,
+            backing: None,
+        }
+    }
+
+    /// This clip, noted as also held by `backing`; the caller vouches that the
+    /// file holds exactly these samples.
+    pub fn with_backing(mut self, backing: Backing) -> Clip {
+        self.backing = Some(backing);
+        self
+    }
+
+    /// The file that holds exactly these samples, if one is known.
+    pub fn backing(&self) -> Option<&Backing> {
+        self.backing.as_ref()
     }
 
     pub fn silence(spec: AudioSpec, frames: Frames) -> Clip {
@@ -155,6 +190,7 @@ impl Clip {
             convert(other, self.spec)
         };
         let before = held(&self.samples);
+        self.backing = None;
         self.samples.extend_from_slice(&other.samples);
         count_in(held(&self.samples));
         count_out(before);
@@ -163,6 +199,7 @@ impl Clip {
     /// Mutable access for in-place processing; the length cannot change, so whole
     /// frames are kept.
     pub(crate) fn samples_mut(&mut self) -> &mut [f32] {
+        self.backing = None;
         &mut self.samples
     }
 }

@@ -21,7 +21,7 @@ mod spec;
 mod stream;
 mod wav;
 
-pub use clip::{audio_in_memory, AudioInMemory, Clip};
+pub use clip::{audio_in_memory, AudioInMemory, Backing, Clip};
 pub use convert::convert;
 pub use decode::decode;
 pub use edges::{fade_edges, trim_silence, TrimOptions};
@@ -33,7 +33,7 @@ pub use loudness::{
     level_clip, level_measured, speech_loudness, ClipLevel, LevelMethod, Loudness, LoudnessTarget,
     Meter, MAX_CLIP_GAIN_DB,
 };
-pub use pcm::{decode_pcm, PcmEncoding, PcmFormat};
+pub use pcm::{decode_pcm, f32_from_le, PcmEncoding, PcmFormat};
 pub use prepare::{finish, prepare, trim, PrepareSettings, Prepared};
 pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};
 pub use stream::StreamConverter;

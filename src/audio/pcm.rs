@@ -167,6 +167,20 @@ fn alaw_to_i16(byte: u8) -> i16 {
     }
 }
 
+/// Little-endian `f32` samples from their bytes (a trailing partial sample is
+/// dropped), as one copy: the spool and the prepared cache entries hold them so.
+pub fn f32_from_le(bytes: &[u8]) -> Vec<f32> {
+    let n = bytes.len() / 4;
+    let mut out = vec![0.0_f32; n];
+    bytemuck::cast_slice_mut::<f32, u8>(&mut out).copy_from_slice(&bytes[..n * 4]);
+    if cfg!(target_endian = "big") {
+        for s in &mut out {
+            *s = f32::from_bits(s.to_bits().swap_bytes());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,6 @@
 //! format. A warm rebuild reads the prepared entry and does no audio work; a
 //! change of format prepares the stored clip again, with no request.
 
-use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -19,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audio::{self, Clip};
 
-use super::store::{LocalStore, Store, StoreError};
+use super::store::{LocalStore, Object, Store, StoreError};
 
 /// Bumped whenever what is stored, or how the key is made, changes.
 /// 2: stored clips are trimmed; prepared entries beside them.
@@ -153,7 +152,7 @@ impl ClipCache {
     /// The first whole entry under `key`, decoded by `decode`; a damaged one
     /// is removed and the next store tried. A hit is copied to the stores
     /// in front of the one that had it.
-    async fn fetch<T>(&self, key: &str, decode: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
+    async fn fetch<T>(&self, key: &str, decode: impl Fn(&Object) -> Option<T>) -> Option<T> {
         for (i, tier) in self.tiers.iter().enumerate() {
             if tier.down.load(Ordering::Relaxed) {
                 continue;
@@ -166,7 +165,7 @@ impl ClipCache {
                     continue;
                 }
             };
-            let Some(value) = decode(&object.bytes) else {
+            let Some(value) = decode(&object) else {
                 tracing::warn!(cache = %tier.store.location(), key, "removing a damaged cache entry");
                 if let Err(e) = tier.store.delete(key).await {
                     self.fail(tier, &e);
@@ -177,27 +176,27 @@ impl ClipCache {
                 self.fail(tier, &e);
             }
             for front in &self.tiers[..i] {
-                self.write_to(front, key, object.bytes.clone()).await;
+                self.write_to(front, key, &[&object.bytes]).await;
             }
             return Some(value);
         }
         None
     }
 
-    async fn write_to(&self, tier: &Tier, key: &str, bytes: Vec<u8>) {
+    async fn write_to(&self, tier: &Tier, key: &str, parts: &[&[u8]]) {
         if tier.down.load(Ordering::Relaxed) {
             tier.unstored.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        if let Err(e) = tier.store.put(key, bytes).await {
+        if let Err(e) = tier.store.put(key, parts).await {
             tier.unstored.fetch_add(1, Ordering::Relaxed);
             self.fail(tier, &e);
         }
     }
 
-    async fn store(&self, key: &str, bytes: Vec<u8>) {
+    async fn store(&self, key: &str, parts: &[&[u8]]) {
         for tier in &self.tiers {
-            self.write_to(tier, key, bytes.clone()).await;
+            self.write_to(tier, key, parts).await;
         }
     }
 
@@ -220,7 +219,9 @@ impl ClipCache {
 
     /// Stores a prepared clip, atomically.
     pub async fn put_prepared(&self, key: &ClipKey<'_>, format: &str, clip: &Clip) {
-        self.store(&prepared_key(key, format), write_prepared(clip))
+        let header = prepared_header(clip);
+        let samples = le_bytes(clip.samples());
+        self.store(&prepared_key(key, format), &[&header, &samples])
             .await;
     }
 
@@ -232,8 +233,10 @@ impl ClipCache {
     /// The cached clip, if there is a readable one. A damaged entry is
     /// removed and counts as a miss.
     pub async fn get(&self, key: &ClipKey<'_>) -> Option<Clip> {
-        self.fetch(&raw_key(key), |bytes| {
-            audio::decode(bytes).ok().filter(|clip| !clip.is_empty())
+        self.fetch(&raw_key(key), |object| {
+            audio::decode(&object.bytes)
+                .ok()
+                .filter(|clip| !clip.is_empty())
         })
         .await
     }
@@ -246,10 +249,9 @@ impl ClipCache {
     /// Stores `clip` losslessly (32-bit float WAV), atomically: a reader
     /// never sees a partial entry, even if this process is killed mid-write.
     pub async fn put(&self, key: &ClipKey<'_>, clip: &Clip) {
-        match write_wav(clip) {
-            Ok(bytes) => self.store(&raw_key(key), bytes).await,
-            Err(e) => tracing::warn!("could not encode a clip for the cache: {e}"),
-        }
+        let header = float_wav_header(clip);
+        let samples = le_bytes(clip.samples());
+        self.store(&raw_key(key), &[&header, &samples]).await;
     }
 
     /// Each store's entries, by location, the shared one last.
@@ -317,38 +319,54 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn write_wav(clip: &Clip) -> io::Result<Vec<u8>> {
-    let spec = hound::WavSpec {
-        channels: clip.spec().channels,
-        sample_rate: clip.spec().sample_rate,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut cursor = io::Cursor::new(Vec::with_capacity(clip.samples().len() * 4 + 64));
-    {
-        let mut writer = hound::WavWriter::new(&mut cursor, spec).map_err(io::Error::other)?;
-        for &s in clip.samples() {
-            writer.write_sample(s).map_err(io::Error::other)?;
-        }
-        writer.finalize().map_err(io::Error::other)?;
-    }
-    Ok(cursor.into_inner())
+/// The header of a 32-bit float WAV (`WAVE_FORMAT_IEEE_FLOAT`) holding `clip`,
+/// whose samples follow as little-endian `f32`: a raw entry, lossless.
+fn float_wav_header(clip: &Clip) -> Vec<u8> {
+    let spec = clip.spec();
+    let data = (clip.samples().len() * 4) as u32;
+    let block = u32::from(spec.channels) * 4;
+    let mut h = Vec::with_capacity(44);
+    h.extend_from_slice(b"RIFF");
+    h.extend_from_slice(&(36 + data).to_le_bytes());
+    h.extend_from_slice(b"WAVEfmt ");
+    h.extend_from_slice(&16u32.to_le_bytes());
+    h.extend_from_slice(&3u16.to_le_bytes());
+    h.extend_from_slice(&spec.channels.to_le_bytes());
+    h.extend_from_slice(&spec.sample_rate.to_le_bytes());
+    h.extend_from_slice(&(spec.sample_rate * block).to_le_bytes());
+    h.extend_from_slice(&(block as u16).to_le_bytes());
+    h.extend_from_slice(&32u16.to_le_bytes());
+    h.extend_from_slice(b"data");
+    h.extend_from_slice(&data.to_le_bytes());
+    h
 }
 
-fn write_prepared(clip: &Clip) -> Vec<u8> {
+/// The header of a prepared entry: magic, format, sample count.
+fn prepared_header(clip: &Clip) -> Vec<u8> {
     let spec = clip.spec();
-    let mut out = Vec::with_capacity(PREPARED_HEADER + clip.samples().len() * 4);
+    let mut out = Vec::with_capacity(PREPARED_HEADER);
     out.extend_from_slice(PREPARED_MAGIC);
     out.extend_from_slice(&spec.sample_rate.to_le_bytes());
     out.extend_from_slice(&spec.channels.to_le_bytes());
     out.extend_from_slice(&[0, 0]);
     out.extend_from_slice(&(clip.samples().len() as u64).to_le_bytes());
-    out.extend(clip.samples().iter().flat_map(|s| s.to_le_bytes()));
     out
 }
 
-/// A prepared entry's clip, if the bytes are a whole one.
-fn read_prepared(bytes: &[u8]) -> Option<Clip> {
+/// Samples as little-endian bytes: the samples themselves on a little-endian
+/// machine (no copy), a converted copy elsewhere.
+fn le_bytes(samples: &[f32]) -> std::borrow::Cow<'_, [u8]> {
+    if cfg!(target_endian = "little") {
+        std::borrow::Cow::Borrowed(bytemuck::cast_slice(samples))
+    } else {
+        std::borrow::Cow::Owned(samples.iter().flat_map(|s| s.to_le_bytes()).collect())
+    }
+}
+
+/// A prepared entry's clip, if the bytes are a whole one, backed by the file
+/// they came from when there is one (so a spool need not copy it).
+fn read_prepared(object: &Object) -> Option<Clip> {
+    let bytes = &object.bytes;
     let (head, body) = (bytes.get(..PREPARED_HEADER)?, bytes.get(PREPARED_HEADER..)?);
     if &head[..8] != PREPARED_MAGIC {
         return None;
@@ -363,11 +381,18 @@ fn read_prepared(bytes: &[u8]) -> Option<Clip> {
     if body.len() as u64 != samples.checked_mul(4)? || channels == 0 || rate == 0 || samples == 0 {
         return None;
     }
-    let samples = body
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
-    Some(Clip::new(spec, samples))
+    let samples = audio::f32_from_le(body);
+    // Clip::new would silence a non-finite sample or clamp a wild one: then the
+    // file no longer says what the clip holds.
+    let exact = samples.iter().all(|s| s.is_finite() && s.abs() <= 64.0);
+    let clip = Clip::new(spec, samples);
+    Some(match (&object.file, exact) {
+        (Some(file), true) => clip.with_backing(audio::Backing {
+            file: std::sync::Arc::clone(file),
+            offset: PREPARED_HEADER as u64,
+        }),
+        _ => clip,
+    })
 }
 
 #[cfg(test)]
@@ -538,7 +563,11 @@ mod tests {
         ) -> BoxFuture<'a, Result<Option<super::super::store::Object>, StoreError>> {
             Box::pin(async move { self.fail().map(|_| None) })
         }
-        fn put<'a>(&'a self, _: &'a str, _: Vec<u8>) -> BoxFuture<'a, Result<(), StoreError>> {
+        fn put<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a [&'a [u8]],
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
             Box::pin(async move { self.fail() })
         }
         fn delete<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {

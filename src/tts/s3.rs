@@ -213,6 +213,7 @@ impl S3Store {
         Ok(Some(Object {
             bytes: bytes.to_vec(),
             modified: Some(modified),
+            file: None,
         }))
     }
 
@@ -272,8 +273,13 @@ impl Store for S3Store {
         Box::pin(self.read(key))
     }
 
-    fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(self.write(key, bytes))
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        parts: &'a [&'a [u8]],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        // One PUT needs the whole body.
+        Box::pin(self.write(key, parts.concat()))
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {

@@ -17,6 +17,9 @@ pub struct Object {
     pub bytes: Vec<u8>,
     /// When it was last written or marked as used.
     pub modified: Option<SystemTime>,
+    /// The open file the bytes were read from, for a local store: it keeps
+    /// them readable after the entry is replaced or removed.
+    pub file: Option<std::sync::Arc<fs::File>>,
 }
 
 /// One entry as listed.
@@ -46,8 +49,14 @@ pub trait Store: Send + Sync {
     /// The object under `key`; `None` when there is none.
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Object>, StoreError>>;
 
-    /// Stores `bytes` under `key`, atomically.
-    fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Stores the concatenation of `parts` under `key`, atomically. A local
+    /// store writes the parts as they are, so an entry is never gathered into
+    /// a second buffer beside the clip it comes from.
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        parts: &'a [&'a [u8]],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Removes `key`; a missing key is not an error.
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
@@ -108,17 +117,27 @@ impl LocalStore {
 
     fn read(&self, key: &str) -> Result<Option<Object>, StoreError> {
         let path = self.path(key);
-        match fs::read(&path) {
-            Ok(bytes) => Ok(Some(Object {
+        let read = || -> io::Result<Object> {
+            let mut file = fs::File::open(&path)?;
+            let meta = file.metadata()?;
+            // Sized up front, as `fs::read` does: growing by doubling would hold
+            // up to twice the entry.
+            let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+            io::Read::read_to_end(&mut file, &mut bytes)?;
+            Ok(Object {
                 bytes,
-                modified: fs::metadata(&path).and_then(|m| m.modified()).ok(),
-            })),
+                modified: meta.modified().ok(),
+                file: Some(std::sync::Arc::new(file)),
+            })
+        };
+        match read() {
+            Ok(object) => Ok(Some(object)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(self.error("read", &path, e)),
         }
     }
 
-    fn write(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    fn write(&self, key: &str, parts: &[&[u8]]) -> Result<(), StoreError> {
         let path = self.path(key);
         let dir = path.parent().unwrap_or(&self.dir);
         let write = || -> io::Result<()> {
@@ -127,7 +146,9 @@ impl LocalStore {
                 .prefix(".entry-")
                 .suffix(".partial")
                 .tempfile_in(dir)?;
-            io::Write::write_all(&mut temp, bytes)?;
+            for part in parts {
+                io::Write::write_all(&mut temp, part)?;
+            }
             temp.persist(&path).map_err(|e| e.error)?;
             Ok(())
         };
@@ -188,8 +209,12 @@ impl Store for LocalStore {
         Box::pin(async move { self.read(key) })
     }
 
-    fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move { self.write(key, &bytes) })
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        parts: &'a [&'a [u8]],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { self.write(key, parts) })
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
@@ -239,8 +264,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalStore::new(dir.path());
         assert!(store.get("ab/ab1.wav").await.unwrap().is_none());
-        store.put("ab/ab1.wav", b"one".to_vec()).await.unwrap();
-        store.put("cd/cd2.pcm", b"two!".to_vec()).await.unwrap();
+        store.put("ab/ab1.wav", &[b"one"]).await.unwrap();
+        store.put("cd/cd2.pcm", &[b"tw", b"o!"]).await.unwrap();
         std::fs::write(dir.path().join("ab/.entry-1.partial"), b"x").unwrap();
         assert_eq!(
             store.get("ab/ab1.wav").await.unwrap().unwrap().bytes,
