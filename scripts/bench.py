@@ -16,7 +16,7 @@ with ratios against baselines measured in the same invocation:
 - rss: peak resident memory of warm and cold builds of 10 min, 1 h, 4 h.
 - schedule: 108 requests at 200 ms latency (fixed, and long-tailed), at
   concurrency 8 and 16: synthesis wall time over the ideal ceil(N/C) * L.
-- long: paragraphs of 25,000, 100,000 and 400,000 characters with no
+- long: paragraphs of 20,000, 60,000 and 180,000 characters with no
   punctuation: peak RSS (flat: it must not grow with the paragraph) and
   manifest size (linear).
 
@@ -361,7 +361,7 @@ def bench_schedule(binary, voice, work, runs):
     return rows
 
 
-def bench_long(w, work, runs, lengths=(25_000, 100_000, 400_000)):
+def bench_long(w, work, runs, lengths=(20_000, 60_000, 180_000)):
     """Paragraphs with no punctuation at all: peak RSS must not grow with the
     paragraph, and the manifest only linearly."""
     rows = {}

@@ -41,44 +41,50 @@ const WINDOW: Duration = Duration::from_millis(5);
 pub fn trim_silence(clip: &Clip, opts: &TrimOptions) -> Clip {
     let spec = clip.spec();
     let channels = usize::from(spec.channels);
-    let frames: Vec<&[f32]> = match channels {
-        0 => Vec::new(),
-        _ => clip.samples().chunks_exact(channels).collect(),
-    };
+    let samples = clip.samples();
+    let frames = samples.len().checked_div(channels).unwrap_or(0);
     let peak = clip.peak();
     // `peak` is never NaN: `f32::max` skips NaN samples.
-    if frames.is_empty() || peak <= 0.0 {
+    if frames == 0 || peak <= 0.0 {
         return Clip::new(spec, Vec::new());
     }
+    let frame = |i: usize| &samples[i * channels..(i + 1) * channels];
     let threshold_db = (20.0 * peak.log10() - opts.threshold_below_peak_db).max(opts.floor_dbfs);
     let threshold = 10.0_f32.powf(threshold_db / 20.0);
 
     let window = usize::try_from(Frames::from_duration(WINDOW, spec.sample_rate).0)
         .unwrap_or(usize::MAX)
-        .clamp(1, frames.len());
-    // Prefix sums of per-frame mean square, for O(1) window RMS.
-    let mut energy = Vec::with_capacity(frames.len() + 1);
-    energy.push(0.0_f64);
-    let mut total = 0.0;
-    for frame in &frames {
-        total += frame.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / channels as f64;
-        energy.push(total);
-    }
+        .clamp(1, frames);
+    // Running sums of per-frame mean square, the last `window + 1` of them in a
+    // ring: a window's energy is the difference of two, in O(1) and in memory
+    // that does not grow with the clip.
     let threshold_energy = f64::from(threshold).powi(2) * window as f64;
-    let loud = |start: &usize| {
-        let sum = energy.get(start + window).zip(energy.get(*start));
-        sum.is_some_and(|(end, begin)| end - begin >= threshold_energy)
-    };
-    let starts = 0..=frames.len() - window;
-    let (Some(first), Some(last)) = (starts.clone().find(loud), starts.rev().find(loud)) else {
+    let mut sums = vec![0.0_f64; window + 1];
+    let mut total = 0.0;
+    let (mut first, mut last) = (None, None);
+    // `at` is `end % (window + 1)`, kept without dividing.
+    let mut at = 0;
+    for end in 1..=frames {
+        let energy = match frame(end - 1) {
+            [s] => f64::from(*s).powi(2),
+            f => f.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / channels as f64,
+        };
+        total += energy;
+        at = if at == window { 0 } else { at + 1 };
+        sums[at] = total;
+        // The sum `window` frames back sits in the next slot of the ring.
+        if end >= window && total - sums[if at == window { 0 } else { at + 1 }] >= threshold_energy
+        {
+            let start = end - window;
+            first.get_or_insert(start);
+            last = Some(start);
+        }
+    }
+    let (Some(first), Some(last)) = (first, last) else {
         return Clip::new(spec, Vec::new());
     };
 
-    let reaches = |i: &usize| {
-        frames
-            .get(*i)
-            .is_some_and(|f| f.iter().any(|s| s.abs() >= threshold))
-    };
+    let reaches = |i: &usize| *i < frames && frame(*i).iter().any(|s| s.abs() >= threshold);
     let start = (first..first + window).find(reaches).unwrap_or(first);
     let end = (last..last + window)
         .rev()
@@ -88,9 +94,8 @@ pub fn trim_silence(clip: &Clip, opts: &TrimOptions) -> Clip {
     let keep =
         usize::try_from(Frames::from_duration(opts.keep, spec.sample_rate).0).unwrap_or(usize::MAX);
     let from = start.saturating_sub(keep);
-    let to = end.saturating_add(1).saturating_add(keep).min(frames.len());
-    let kept = clip
-        .samples()
+    let to = end.saturating_add(1).saturating_add(keep).min(frames);
+    let kept = samples
         .get(from * channels..to * channels)
         .unwrap_or_default();
     Clip::new(spec, kept.to_vec())

@@ -121,9 +121,14 @@ fn remove_dc(clip: &mut Clip) {
         return;
     }
     let mut means = vec![0.0f64; channels];
-    for frame in clip.samples().chunks_exact(channels) {
-        for (m, s) in means.iter_mut().zip(frame) {
-            *m += f64::from(*s);
+    if let [mean] = means.as_mut_slice() {
+        // Mono: the same sum, in a register rather than through memory.
+        *mean = clip.samples().iter().map(|&s| f64::from(s)).sum();
+    } else {
+        for frame in clip.samples().chunks_exact(channels) {
+            for (m, s) in means.iter_mut().zip(frame) {
+                *m += f64::from(*s);
+            }
         }
     }
     let means: Vec<f32> = means.iter().map(|m| (m / frames as f64) as f32).collect();
