@@ -395,7 +395,9 @@ def main():
             sys.exit(f"{tool} is needed: scripts/deps.sh")
     binary = release_binary()
     print(f"machine: {os.cpu_count()} cores; {subprocess.run(['uname', '-srm'], capture_output=True, text=True).stdout.strip()}")
-    voice = Voice(80)
+    # Long enough for the longest request (4,090 characters, about 4.5 minutes):
+    # a shorter voice would cap the long-paragraph answers and flatter them.
+    voice = Voice(300)
     results = {}
     with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as work:
         backend = Backend(voice)

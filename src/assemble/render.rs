@@ -488,6 +488,9 @@ type EmitFn<'a> = dyn FnMut(Frames, &mut Vec<f32>) -> Result<(), RenderError> + 
 
 /// Feeds the programme's raw samples (clips, silences, and beds mixed under
 /// them) to `f` in order, with the frame each chunk starts at.
+/// Frames of a clip handed down the chain at a time.
+const CLIP_PIECE_FRAMES: usize = 64 * 1024;
+
 fn walk(
     spool: &mut Spool,
     programme: &Programme,
@@ -497,6 +500,7 @@ fn walk(
     let channels = usize::from(programme.spec.channels);
     let beds = beds(spool, programme).map_err(RenderError::Spool)?;
     let mut at = Frames(0);
+    let mut buffer = Vec::with_capacity(CLIP_PIECE_FRAMES * channels.max(1));
     let mut emit = |start: Frames, chunk: &mut Vec<f32>| -> Result<(), RenderError> {
         cancel.check()?;
         for bed in &beds {
@@ -509,11 +513,16 @@ fn walk(
             continue;
         }
         emit_silence(&mut at, place.start, channels, &mut emit)?;
-        let mut clip = spool
-            .get(place.key)
-            .map_err(RenderError::Spool)?
-            .into_samples();
-        emit(at, &mut clip)?;
+        let clip = spool.get(place.key).map_err(RenderError::Spool)?;
+        // In pieces, so that the chain's working buffers stay small however
+        // long one clip is.
+        let mut start = at;
+        for piece in clip.samples().chunks(CLIP_PIECE_FRAMES * channels.max(1)) {
+            buffer.clear();
+            buffer.extend_from_slice(piece);
+            emit(start, &mut buffer)?;
+            start += Frames((piece.len() / channels.max(1)) as u64);
+        }
         at = place.end;
     }
     // A bed's tail may outlast the last word.

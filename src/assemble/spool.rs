@@ -10,7 +10,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::audio::{f32_from_le, AudioSpec, Clip, Frames};
+use crate::audio::{AudioSpec, Clip, Frames};
 use crate::script::SegmentIndex;
 
 /// Open cache files the spool keeps at most; later clips are copied. Well under
@@ -104,15 +104,22 @@ impl Spool {
                 key.0
             )));
         };
-        let mut bytes = vec![0u8; len * 4];
+        // Read straight into the samples: no byte buffer beside them.
+        let mut samples = vec![0.0_f32; *len];
+        let bytes = bytemuck::cast_slice_mut::<f32, u8>(&mut samples);
         match place {
             Place::Spooled(offset) => {
                 self.file.flush()?;
-                self.file.get_ref().read_exact_at(&mut bytes, *offset)?;
+                self.file.get_ref().read_exact_at(bytes, *offset)?;
             }
-            Place::Referenced(file, offset) => file.read_exact_at(&mut bytes, *offset)?,
+            Place::Referenced(file, offset) => file.read_exact_at(bytes, *offset)?,
         }
-        Ok(Clip::new(self.spec, f32_from_le(&bytes)))
+        if cfg!(target_endian = "big") {
+            for s in &mut samples {
+                *s = f32::from_bits(u32::from_le(s.to_bits()));
+            }
+        }
+        Ok(Clip::new(self.spec, samples))
     }
 }
 

@@ -196,6 +196,17 @@ impl Clip {
         count_out(before);
     }
 
+    /// Keeps only `frames` (clamped to the clip), in place: the buffer is cut
+    /// down, not copied (its capacity, and what it counts as held, stay).
+    pub(crate) fn keep_frames(&mut self, frames: std::ops::Range<usize>) {
+        let channels = usize::from(self.spec.channels);
+        let end = frames.end.saturating_mul(channels).min(self.samples.len());
+        let start = frames.start.saturating_mul(channels).min(end);
+        self.backing = None;
+        self.samples.truncate(end);
+        self.samples.drain(..start);
+    }
+
     /// Mutable access for in-place processing; the length cannot change, so whole
     /// frames are kept.
     pub(crate) fn samples_mut(&mut self) -> &mut [f32] {

@@ -96,8 +96,14 @@ fn resample_interleaved(samples: &[f32], channels: u16, from: u32, to: u32) -> V
     if from == to || samples.is_empty() {
         return samples.to_vec();
     }
+    if channels == 1 {
+        // Mono is its own planar layout: no copy in, and the one output channel
+        // is the result (a long answer is not held three times over).
+        return resample(&[samples], from, to).pop().unwrap_or_default();
+    }
     let planar = deinterleave(samples, usize::from(channels));
-    interleave(&resample(&planar, from, to))
+    let slices: Vec<&[f32]> = planar.iter().map(Vec::as_slice).collect();
+    interleave(&resample(&slices, from, to))
 }
 
 fn deinterleave(samples: &[f32], channels: usize) -> Vec<Vec<f32>> {
@@ -123,8 +129,8 @@ fn interleave(planar: &[Vec<f32>]) -> Vec<f32> {
 /// oversampled sinc table. A ratio that does not reduce (a 44101 Hz header) would need
 /// an FFT as long as a second of audio, so those go through the asynchronous sinc
 /// resampler instead: 128 taps, 256x oversampling, cubic interpolation.
-fn resample(planar: &[Vec<f32>], from: u32, to: u32) -> Vec<Vec<f32>> {
-    let in_frames = planar.first().map_or(0, Vec::len);
+fn resample(planar: &[&[f32]], from: u32, to: u32) -> Vec<Vec<f32>> {
+    let in_frames = planar.first().map_or(0, |c| c.len());
     let expected = expected_frames(in_frames, from, to);
     let channels = planar.len();
     let gcd = gcd(from, to);
@@ -186,12 +192,12 @@ fn gcd(mut a: u32, mut b: u32) -> u32 {
 /// input time `k / to`.
 fn run<R: Resampler<f32>>(
     resampler: &mut R,
-    input: &[Vec<f32>],
+    input: &[&[f32]],
     expected: usize,
     delay: usize,
 ) -> rubato::ResampleResult<Vec<Vec<f32>>> {
     const MAX_FLUSHES: usize = 64;
-    let in_frames = input.first().map_or(0, Vec::len);
+    let in_frames = input.first().map_or(0, |c| c.len());
     let wanted = delay.saturating_add(expected);
     let mut out: Vec<Vec<f32>> = input
         .iter()
@@ -233,7 +239,7 @@ fn run<R: Resampler<f32>>(
 }
 
 /// Linear interpolation: the last resort if rubato refuses.
-fn linear(planar: &[Vec<f32>], from: u32, to: u32, expected: usize) -> Vec<Vec<f32>> {
+fn linear(planar: &[&[f32]], from: u32, to: u32, expected: usize) -> Vec<Vec<f32>> {
     let step = f64::from(from) / f64::from(to);
     planar
         .iter()
@@ -438,7 +444,7 @@ mod tests {
 
     #[test]
     fn linear_fallback_interpolates() {
-        let out = linear(&[vec![0.0, 1.0, 0.0]], 1, 2, 6);
+        let out = linear(&[&[0.0, 1.0, 0.0]], 1, 2, 6);
         assert_eq!(out, vec![vec![0.0, 0.5, 1.0, 0.5, 0.0, 0.0]]);
     }
 }

@@ -39,6 +39,25 @@ const WINDOW: Duration = Duration::from_millis(5);
 /// last such windows the edge is then placed at the first (last) sample reaching it,
 /// so the cut is sample-accurate for sharp onsets. A wholly silent clip becomes empty.
 pub fn trim_silence(clip: &Clip, opts: &TrimOptions) -> Clip {
+    let channels = usize::from(clip.spec().channels);
+    let kept = speech_span(clip, opts)
+        .and_then(|span| {
+            clip.samples()
+                .get(span.start * channels..span.end * channels)
+        })
+        .unwrap_or_default();
+    Clip::new(clip.spec(), kept.to_vec())
+}
+
+/// [`trim_silence`] in place: the clip's buffer is cut down, not copied (a
+/// four-minute answer would otherwise be held twice).
+pub fn trim_silence_in_place(clip: &mut Clip, opts: &TrimOptions) {
+    let span = speech_span(clip, opts).unwrap_or(0..0);
+    clip.keep_frames(span);
+}
+
+/// The frames [`trim_silence`] keeps; `None` when it keeps nothing.
+fn speech_span(clip: &Clip, opts: &TrimOptions) -> Option<std::ops::Range<usize>> {
     let spec = clip.spec();
     let channels = usize::from(spec.channels);
     let samples = clip.samples();
@@ -46,7 +65,7 @@ pub fn trim_silence(clip: &Clip, opts: &TrimOptions) -> Clip {
     let peak = clip.peak();
     // `peak` is never NaN: `f32::max` skips NaN samples.
     if frames == 0 || peak <= 0.0 {
-        return Clip::new(spec, Vec::new());
+        return None;
     }
     let frame = |i: usize| &samples[i * channels..(i + 1) * channels];
     let threshold_db = (20.0 * peak.log10() - opts.threshold_below_peak_db).max(opts.floor_dbfs);
@@ -80,9 +99,7 @@ pub fn trim_silence(clip: &Clip, opts: &TrimOptions) -> Clip {
             last = Some(start);
         }
     }
-    let (Some(first), Some(last)) = (first, last) else {
-        return Clip::new(spec, Vec::new());
-    };
+    let (first, last) = (first?, last?);
 
     let reaches = |i: &usize| *i < frames && frame(*i).iter().any(|s| s.abs() >= threshold);
     let start = (first..first + window).find(reaches).unwrap_or(first);
@@ -95,10 +112,7 @@ pub fn trim_silence(clip: &Clip, opts: &TrimOptions) -> Clip {
         usize::try_from(Frames::from_duration(opts.keep, spec.sample_rate).0).unwrap_or(usize::MAX);
     let from = start.saturating_sub(keep);
     let to = end.saturating_add(1).saturating_add(keep).min(frames);
-    let kept = samples
-        .get(from * channels..to * channels)
-        .unwrap_or_default();
-    Clip::new(spec, kept.to_vec())
+    Some(from..to)
 }
 
 /// Fades the first and last `fade` of `clip` in and out with a raised cosine, which
@@ -240,6 +254,9 @@ mod tests {
     fn a_clip_that_is_all_sound_is_kept_whole() {
         let clip = Clip::new(MONO, vec![0.5; 1_000]);
         assert_eq!(trim_silence(&clip, &TrimOptions::default()), clip);
+        let mut in_place = clip.clone();
+        trim_silence_in_place(&mut in_place, &TrimOptions::default());
+        assert_eq!(in_place, clip);
         let tiny = Clip::new(MONO, vec![0.5]);
         assert_eq!(trim_silence(&tiny, &TrimOptions::default()), tiny);
     }

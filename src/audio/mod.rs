@@ -24,7 +24,7 @@ mod wav;
 pub use clip::{audio_in_memory, AudioInMemory, Backing, Clip};
 pub use convert::convert;
 pub use decode::decode;
-pub use edges::{fade_edges, trim_silence, TrimOptions};
+pub use edges::{fade_edges, trim_silence, trim_silence_in_place, TrimOptions};
 pub use error::DecodeError;
 pub use limiter::{Limiter, DEFAULT_LOOKAHEAD, DEFAULT_RELEASE};
 #[cfg(test)]

@@ -57,8 +57,8 @@ pub fn trim(mut clip: Clip, options: &TrimOptions) -> Prepared {
     // Before trimming: an offset would otherwise count as sound in the padding.
     remove_dc(&mut clip);
     let peak = clip.peak();
-    let mut trimmed = audio::trim_silence(&clip, options);
-    drop(clip);
+    let mut trimmed = clip;
+    audio::trim_silence_in_place(&mut trimmed, options);
     remove_dc(&mut trimmed);
     let speech_lufs = audio::speech_loudness(&trimmed);
     Prepared {
