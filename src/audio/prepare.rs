@@ -112,6 +112,13 @@ impl PrepareSettings {
     }
 }
 
+/// An offset smaller than this (-140 dBFS) is left alone: it is far below
+/// anything audible, and leaving it makes removal idempotent, so a clip that
+/// comes back from the cache and is trimmed again is the very clip that was
+/// stored (two segments with the same text could otherwise differ in a few
+/// samples, depending on which of them reached the cache first).
+const NO_OFFSET: f32 = 1e-7;
+
 /// Subtracts each channel's mean: an offset carried into the programme would
 /// step at every join.
 fn remove_dc(clip: &mut Clip) {
@@ -132,7 +139,7 @@ fn remove_dc(clip: &mut Clip) {
         }
     }
     let means: Vec<f32> = means.iter().map(|m| (m / frames as f64) as f32).collect();
-    if means.iter().all(|m| *m == 0.0) {
+    if means.iter().all(|m| m.abs() < NO_OFFSET) {
         return;
     }
     for frame in clip.samples_mut().chunks_exact_mut(channels) {
@@ -150,6 +157,28 @@ mod tests {
         sample_rate: 48000,
         channels: 1,
     };
+
+    #[test]
+    fn trimming_a_trimmed_clip_changes_no_sample() {
+        // What a raw cache entry holds is a trimmed clip; a later run trims it
+        // again, and must get exactly what the first run stored.
+        let rate = 22050;
+        let mut samples = vec![0.0f32; rate / 5];
+        samples.extend((0..rate).map(|i| {
+            let t = i as f32 / rate as f32;
+            0.03 + 0.4 * (t * 180.0 * std::f32::consts::TAU).sin() * (t * 9.0).sin().abs()
+        }));
+        samples.extend(vec![0.0f32; rate / 5]);
+        let spec = AudioSpec {
+            sample_rate: rate as u32,
+            channels: 1,
+        };
+        let options = TrimOptions::default();
+        let once = trim(Clip::new(spec, samples), &options);
+        let twice = trim(once.clip.clone(), &options);
+        assert_eq!(twice.clip, once.clip);
+        assert_eq!(twice.speech_lufs, once.speech_lufs);
+    }
 
     #[test]
     fn prepare_converts_trims_and_fades() {
