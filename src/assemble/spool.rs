@@ -10,7 +10,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::audio::{AudioSpec, Clip, Frames};
+use crate::audio::{le_bytes, le_to_native, AudioSpec, Clip, Frames};
 use crate::script::SegmentIndex;
 
 /// Open cache files the spool keeps at most; later clips are copied. Well under
@@ -70,10 +70,7 @@ impl Spool {
             return Ok(());
         }
         self.file.seek(SeekFrom::Start(self.end))?;
-        for chunk in clip.samples().chunks(16 * 1024) {
-            let bytes: Vec<u8> = chunk.iter().flat_map(|s| s.to_le_bytes()).collect();
-            self.file.write_all(&bytes)?;
-        }
+        self.file.write_all(&le_bytes(clip.samples()))?;
         self.index.insert(key, (Place::Spooled(self.end), len));
         self.end += len as u64 * 4;
         self.written += len as u64 * 4;
@@ -114,11 +111,7 @@ impl Spool {
             }
             Place::Referenced(file, offset) => file.read_exact_at(bytes, *offset)?,
         }
-        if cfg!(target_endian = "big") {
-            for s in &mut samples {
-                *s = f32::from_bits(u32::from_le(s.to_bits()));
-            }
-        }
+        le_to_native(&mut samples);
         Ok(Clip::new(self.spec, samples))
     }
 }

@@ -150,6 +150,15 @@ impl KWeighting {
     }
 }
 
+/// Filters every weighted channel of `frames`.
+fn filter_all(filters: &mut [KWeighting], weights: &[f64], channels: usize, frames: &[f32]) {
+    for (c, (filter, weight)) in filters.iter_mut().zip(weights).enumerate() {
+        if *weight != 0.0 {
+            filter.filter(frames, channels, c);
+        }
+    }
+}
+
 /// BS.1770's weight of channel `c` of `channels` in `ebur128`'s default layout
 /// (L R C LFE Ls Rs; four channels are L R Ls Rs, five L R C Ls Rs).
 fn channel_weight(c: usize, channels: usize) -> f64 {
@@ -386,12 +395,11 @@ impl Bs1770 {
             let ends_block = self.frames_in_hop + take == self.hop;
             self.frames_in_hop += take;
             // A frame held back from the last piece pairs with this piece's first.
-            if !self.held.is_empty() && !now.is_empty() {
+            // (`now` has a frame: `take` is at least one.)
+            if !self.held.is_empty() {
                 self.held.extend_from_slice(&now[..channels]);
                 now = &now[channels..];
-                let pair = std::mem::take(&mut self.held);
-                self.filter_all(&pair);
-                self.held = pair;
+                filter_all(&mut self.filters, &self.weights, channels, &self.held);
                 self.held.clear();
             }
             let frames_now = now.len() / channels;
@@ -400,23 +408,11 @@ impl Bs1770 {
                 self.held.extend_from_slice(last);
                 now = body;
             }
-            self.filter_all(now);
+            filter_all(&mut self.filters, &self.weights, channels, now);
+            // A frame is only held back short of the block's end, so none is
+            // held here when the block ends.
             if ends_block {
-                if !self.held.is_empty() {
-                    let last = std::mem::take(&mut self.held);
-                    self.filter_all(&last);
-                    self.held = last;
-                    self.held.clear();
-                }
                 self.end_block();
-            }
-        }
-    }
-
-    fn filter_all(&mut self, frames: &[f32]) {
-        for (c, filter) in self.filters.iter_mut().enumerate() {
-            if self.weights[c] != 0.0 {
-                filter.filter(frames, self.channels, c);
             }
         }
     }

@@ -9,7 +9,7 @@ use crate::audio::{convert, AudioSpec, Frames};
 /// The largest sample magnitude a clip holds: +36 dBFS, far past any real audio (float
 /// files may go a little over full scale, and levelling can bring that back), yet small
 /// enough that no sum over a clip overflows.
-const MAX_SAMPLE: f32 = 64.0;
+pub(crate) const MAX_SAMPLE: f32 = 64.0;
 
 /// Interleaved `f32` samples, nominally in -1.0..=1.0, with the format they are in.
 ///

@@ -21,6 +21,7 @@ mod spec;
 mod stream;
 mod wav;
 
+pub(crate) use clip::MAX_SAMPLE;
 pub use clip::{audio_in_memory, AudioInMemory, Backing, Clip};
 pub use convert::convert;
 pub use decode::decode;
@@ -33,7 +34,8 @@ pub use loudness::{
     level_clip, level_measured, speech_loudness, ClipLevel, LevelMethod, Loudness, LoudnessTarget,
     Meter, MAX_CLIP_GAIN_DB,
 };
-pub use pcm::{decode_pcm, f32_from_le, PcmEncoding, PcmFormat};
+pub(crate) use pcm::le_to_native;
+pub use pcm::{decode_pcm, f32_from_le, le_bytes, PcmEncoding, PcmFormat};
 pub use prepare::{finish, prepare, trim, PrepareSettings, Prepared};
 pub use spec::{AudioSpec, Frames, MAX_CHANNELS, SAMPLE_RATE_RANGE};
 pub use stream::StreamConverter;

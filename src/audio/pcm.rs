@@ -173,12 +173,28 @@ pub fn f32_from_le(bytes: &[u8]) -> Vec<f32> {
     let n = bytes.len() / 4;
     let mut out = vec![0.0_f32; n];
     bytemuck::cast_slice_mut::<f32, u8>(&mut out).copy_from_slice(&bytes[..n * 4]);
+    le_to_native(&mut out);
+    out
+}
+
+/// Samples whose bytes were read as little-endian `f32`, put in this machine's
+/// order (nothing to do on a little-endian one).
+pub(crate) fn le_to_native(samples: &mut [f32]) {
     if cfg!(target_endian = "big") {
-        for s in &mut out {
-            *s = f32::from_bits(s.to_bits().swap_bytes());
+        for s in samples {
+            *s = f32::from_bits(u32::from_le(s.to_bits()));
         }
     }
-    out
+}
+
+/// Samples as little-endian bytes: the samples themselves on a little-endian
+/// machine (no copy), a converted copy elsewhere.
+pub fn le_bytes(samples: &[f32]) -> std::borrow::Cow<'_, [u8]> {
+    if cfg!(target_endian = "little") {
+        std::borrow::Cow::Borrowed(bytemuck::cast_slice(samples))
+    } else {
+        std::borrow::Cow::Owned(samples.iter().flat_map(|s| s.to_le_bytes()).collect())
+    }
 }
 
 #[cfg(test)]

@@ -220,7 +220,7 @@ impl ClipCache {
     /// Stores a prepared clip, atomically.
     pub async fn put_prepared(&self, key: &ClipKey<'_>, format: &str, clip: &Clip) {
         let header = prepared_header(clip);
-        let samples = le_bytes(clip.samples());
+        let samples = audio::le_bytes(clip.samples());
         self.store(&prepared_key(key, format), &[&header, &samples])
             .await;
     }
@@ -250,7 +250,7 @@ impl ClipCache {
     /// never sees a partial entry, even if this process is killed mid-write.
     pub async fn put(&self, key: &ClipKey<'_>, clip: &Clip) {
         let header = float_wav_header(clip);
-        let samples = le_bytes(clip.samples());
+        let samples = audio::le_bytes(clip.samples());
         self.store(&raw_key(key), &[&header, &samples]).await;
     }
 
@@ -353,16 +353,6 @@ fn prepared_header(clip: &Clip) -> Vec<u8> {
     out
 }
 
-/// Samples as little-endian bytes: the samples themselves on a little-endian
-/// machine (no copy), a converted copy elsewhere.
-fn le_bytes(samples: &[f32]) -> std::borrow::Cow<'_, [u8]> {
-    if cfg!(target_endian = "little") {
-        std::borrow::Cow::Borrowed(bytemuck::cast_slice(samples))
-    } else {
-        std::borrow::Cow::Owned(samples.iter().flat_map(|s| s.to_le_bytes()).collect())
-    }
-}
-
 /// A prepared entry's clip, if the bytes are a whole one, backed by the file
 /// they came from when there is one (so a spool need not copy it).
 fn read_prepared(object: &Object) -> Option<Clip> {
@@ -384,7 +374,9 @@ fn read_prepared(object: &Object) -> Option<Clip> {
     let samples = audio::f32_from_le(body);
     // Clip::new would silence a non-finite sample or clamp a wild one: then the
     // file no longer says what the clip holds.
-    let exact = samples.iter().all(|s| s.is_finite() && s.abs() <= 64.0);
+    let exact = samples
+        .iter()
+        .all(|s| s.is_finite() && s.abs() <= audio::MAX_SAMPLE);
     let clip = Clip::new(spec, samples);
     Some(match (&object.file, exact) {
         (Some(file), true) => clip.with_backing(audio::Backing {
