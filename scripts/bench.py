@@ -15,15 +15,22 @@ with ratios against baselines measured in the same invocation:
 - cold: the same bulletin with an empty cache.
 - rss: peak resident memory of warm and cold builds of 10 min, 1 h, 4 h.
 - schedule: 108 requests at 200 ms latency (fixed, and long-tailed), at
-  concurrency 8 and 16: synthesis wall time over the ideal ceil(N/C) * L.
+  concurrency 8 and 16: synthesis wall time over the ideal ceil(N/C) * L,
+  beside curl --parallel making the same requests at the same concurrency
+  (what a client with nothing to do but fetch gets from the same backend).
 - long: paragraphs of 20,000, 60,000 and 180,000 characters with no
   punctuation: peak RSS (flat: it must not grow with the paragraph) and
   manifest size (linear).
 
-The backend is an OpenAI-compatible server in this script (stdlib only): it
-answers with 22050 Hz 16-bit mono WAV at a newsreader's pace (5 Chinese
-characters or 15 other characters a second) after the configured latency.
-Needs sox and ffmpeg (scripts/deps.sh) and builds bulletin in release mode.
+The backend is scripts/tts_stub.rs (`cargo build --release --example
+tts-stub`), an OpenAI-compatible server on loopback that answers with 22050 Hz
+16-bit mono WAV at a newsreader's pace (5 Chinese characters or 15 other
+characters a second) after the configured latency; the sox and ffmpeg
+baselines read the very clips it sends. `--server python` swaps in the
+stdlib ThreadingHTTPServer this script used before, to show what it cost:
+with 16 requests at once its own lock added 10-20 ms a round.
+Needs sox and ffmpeg (scripts/deps.sh) and curl; builds bulletin and the stub
+in release mode.
 """
 import argparse
 import array
@@ -82,10 +89,34 @@ class Voice:
         return header + b"data" + len(data).to_bytes(4, "little") + data
 
 
-class Backend:
-    """An OpenAI-compatible /v1/audio/speech server on 127.0.0.1:0."""
+class StubBackend:
+    """scripts/tts_stub.rs on 127.0.0.1:0, until closed."""
 
-    def __init__(self, voice, latency_ms=0.0, tail=False):
+    def __init__(self, latency_ms=0.0, tail=False, voice_seconds=300):
+        cmd = [STUB, "--latency-ms", str(latency_ms), "--voice-seconds", str(voice_seconds)]
+        self.process = subprocess.Popen(cmd + (["--tail"] if tail else []), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            sys.exit(f"tts-stub did not start: {self.url!r}")
+
+    def wav(self, text):
+        """The answer to `text`, as bulletin gets it."""
+        import urllib.request
+
+        request = urllib.request.Request(self.url, data=json.dumps({"input": text}).encode(), headers={"content-type": "application/json"})
+        with urllib.request.urlopen(request) as r:
+            return r.read()
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+class PythonBackend:
+    """The same backend as a stdlib ThreadingHTTPServer on 127.0.0.1:0 (--server python)."""
+
+    def __init__(self, latency_ms=0.0, tail=False, voice_seconds=300):
+        voice = Voice(voice_seconds)
         self.voice = voice
         self.latency = latency_ms / 1000.0
         self.tail = tail
@@ -106,7 +137,7 @@ class Backend:
                     backend.requests += 1
                 delay = backend.latency
                 if backend.tail and delay:
-                    # Long-tailed: lognormal with this median, one in ten 3x slower or more.
+                    # Long-tailed: lognormal with this median (sigma 0.6: one in eight over twice as slow).
                     delay = random.lognormvariate(math.log(delay), 0.6)
                 time.sleep(delay)
                 body = backend.voice.wav(seconds_for(text))
@@ -129,6 +160,9 @@ class Backend:
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server.server_address[1]}/v1/audio/speech"
+
+    def wav(self, text):
+        return self.voice.wav(seconds_for(text))
 
     def close(self):
         self.server.shutdown()
@@ -194,8 +228,11 @@ def write_articles(folder, minutes, clip_seconds=15.6, per_article=11):
     return clips
 
 
+STUB = os.path.join(ROOT, "target", "release", "examples", "tts-stub")
+
+
 def release_binary():
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "bulletin", "--example", "tts-stub"], cwd=ROOT, check=True)
     return os.path.join(ROOT, "target", "release", "bulletin")
 
 
@@ -243,13 +280,14 @@ def fmt(xs, unit="s"):
     return f"{median(xs):.2f}{unit}" + (f" (runs: {', '.join(f'{x:.2f}' for x in xs)})" if len(xs) > 1 else "")
 
 
-def clips_on_disk(folder, texts, voice):
+def clips_on_disk(folder, texts, backend):
+    """The clips the backend sends for `texts`, as files for sox and ffmpeg."""
     os.makedirs(folder, exist_ok=True)
     paths = []
     for i, t in enumerate(texts):
         p = os.path.join(folder, f"{i:05}.wav")
         with open(p, "wb") as f:
-            f.write(voice.wav(seconds_for(t)))
+            f.write(backend.wav(t))
         paths.append(p)
     return paths
 
@@ -267,13 +305,13 @@ def ffmpeg_baseline(paths, out, work):
     return timed(cmd)[0]
 
 
-def bench_warm(w, voice, work, minutes, runs, label):
+def bench_warm(w, backend, work, minutes, runs, label):
     inputs = os.path.join(work, f"in-{minutes}")
     clips = write_articles(inputs, minutes)
     cache = os.path.join(work, f"cache-{minutes}")
     w.build(inputs, cache)  # fills the cache; not measured
     texts = w.plan_texts(inputs)
-    paths = clips_on_disk(os.path.join(work, f"clips-{minutes}"), texts, voice)
+    paths = clips_on_disk(os.path.join(work, f"clips-{minutes}"), texts, backend)
     ours, soxs, ffs, rss = [], [], [], []
     for _ in range(runs):
         t, m, _ = w.build(inputs, cache)
@@ -333,7 +371,19 @@ def log_span(stderr):
     return (stamps["rendering the bulletin"] - stamps["script ready"]).total_seconds()
 
 
-def bench_schedule(binary, voice, work, runs):
+def curl_span(url, texts, concurrency, work):
+    """Seconds for curl --parallel to make the same requests at the same concurrency."""
+    config = os.path.join(work, "curl.cfg")
+    with open(config, "w") as f:
+        for i, t in enumerate(texts):
+            body = json.dumps({"model": "tts-1", "input": t, "voice": "af"})
+            f.write(("next\n" if i else "") + f'url = "{url}"\nheader = "content-type: application/json"\n')
+            f.write(f"data = {json.dumps(body)}\noutput = \"{os.path.join(work, 'curl.wav')}\"\n")
+    cmd = ["curl", "--silent", "--show-error", "--fail", "--parallel", "--parallel-immediate", "--parallel-max", str(concurrency), "--config", config]
+    return timed(cmd)[0]
+
+
+def bench_schedule(binary, backend_class, work, runs):
     rows = {}
     inputs = os.path.join(work, "in-schedule")
     os.makedirs(inputs, exist_ok=True)
@@ -343,19 +393,23 @@ def bench_schedule(binary, voice, work, runs):
         with open(os.path.join(inputs, f"{a:03}.txt"), "w") as f:
             f.write(f"Title {a}\n\n{body}\n")
     for tail in (False, True):
-        backend = Backend(voice, 200, tail)
+        backend = backend_class(200, tail, voice_seconds=30)
         try:
             for c in (8, 16):
                 w = Work(binary, work, backend.url, c)
-                spans = []
+                texts = w.plan_texts(inputs)
+                spans, curls = [], []
                 for _ in range(runs):
                     _, _, err = w.build(inputs, None)
                     spans.append(log_span(err))
-                n = len(w.plan_texts(inputs))
+                    curls.append(curl_span(backend.url, texts, c, work))
+                n = len(texts)
                 ideal = math.ceil(n / c) * 0.2
                 kind = "long-tailed" if tail else "fixed"
-                print(f"schedule {kind:>11} C={c:>2}: {n} requests, synthesis {fmt(spans)}, ideal {ideal:.2f}s, ratio {median(spans) / ideal:.2f}")
-                rows[f"{kind}-{c}"] = {"requests": n, "synthesis": spans, "ideal": ideal}
+                print(f"schedule {kind:>11} C={c:>2}: {n} requests, ideal {ideal:.2f}s")
+                print(f"  bulletin      {fmt(spans)}   ratio {median(spans) / ideal:.3f}")
+                print(f"  curl          {fmt(curls)}   ratio {median(curls) / ideal:.3f} (whole process)")
+                rows[f"{kind}-{c}"] = {"requests": n, "synthesis": spans, "curl": curls, "ideal": ideal}
         finally:
             backend.close()
     return rows
@@ -387,25 +441,26 @@ def main():
     ap.add_argument("--quick", action="store_true", help="one run each; 10 min and 1 h only")
     ap.add_argument("--only", default="warm,cold,rss,schedule,long")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--server", choices=("stub", "python"), default="stub", help="the loopback backend (default: scripts/tts_stub.rs)")
     args = ap.parse_args()
     runs = 1 if args.quick else args.runs
     only = set(args.only.split(","))
-    for tool in ("sox", "ffmpeg"):
+    for tool in ("sox", "ffmpeg", "curl"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed: scripts/deps.sh")
     binary = release_binary()
-    print(f"machine: {os.cpu_count()} cores; {subprocess.run(['uname', '-srm'], capture_output=True, text=True).stdout.strip()}")
-    # Long enough for the longest request (4,090 characters, about 4.5 minutes):
-    # a shorter voice would cap the long-paragraph answers and flatter them.
-    voice = Voice(300)
+    print(f"machine: {os.cpu_count()} cores; {subprocess.run(['uname', '-srm'], capture_output=True, text=True).stdout.strip()}; backend: {args.server}")
+    backend_class = StubBackend if args.server == "stub" else PythonBackend
     results = {}
     with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as work:
-        backend = Backend(voice)
+        # A voice long enough for the longest request (4,090 characters, about
+        # 4.5 minutes): a shorter one would cap the long-paragraph answers.
+        backend = backend_class(voice_seconds=300)
         try:
             w = Work(binary, work, backend.url)
             if "warm" in only:
-                results["warm_57"] = bench_warm(w, voice, work, 57, runs, "57 min")
-                results["warm_9"] = bench_warm(w, voice, work, 9, runs, "9 min")
+                results["warm_57"] = bench_warm(w, backend, work, 57, runs, "57 min")
+                results["warm_9"] = bench_warm(w, backend, work, 9, runs, "9 min")
             if "cold" in only:
                 results["cold_57"] = bench_cold(w, work, 57, runs)
             if "rss" in only:
@@ -415,7 +470,7 @@ def main():
         finally:
             backend.close()
         if "schedule" in only:
-            results["schedule"] = bench_schedule(binary, voice, work, runs)
+            results["schedule"] = bench_schedule(binary, backend_class, work, runs)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

@@ -5,6 +5,7 @@ use futures::future::BoxFuture;
 use crate::audio::Clip;
 
 use super::attempt::AttemptError;
+use super::budget::AnswerRoom;
 use super::spec::SpeechRequest;
 
 /// Makes one attempt at turning text into audio. Retries, concurrency limits
@@ -14,8 +15,10 @@ pub trait Backend: Send + Sync {
     /// name only: the part of the clip cache key that says how it was made.
     fn fingerprint(&self, request: &SpeechRequest) -> String;
 
+    /// One request; its answer waits in `room` before it is decoded.
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,
+        room: &'a mut AnswerRoom<'_>,
     ) -> BoxFuture<'a, Result<Clip, AttemptError>>;
 }

@@ -119,6 +119,42 @@ impl Reservation {
     }
 }
 
+/// Where an answer waits for room: once it has come, before it is decoded.
+/// A request in flight holds no room, so every permit of a backend can be in
+/// use however small the budget, while the decoded audio stays within it.
+pub struct AnswerRoom<'r> {
+    room: Option<&'r mut Reservation>,
+    expected: u64,
+}
+
+impl<'r> AnswerRoom<'r> {
+    /// Room in `room` for an answer expected to need `expected` bytes
+    /// decoded and prepared.
+    pub fn new(room: &'r mut Reservation, expected: u64) -> AnswerRoom<'r> {
+        AnswerRoom {
+            room: Some(room),
+            expected,
+        }
+    }
+
+    /// No budget: answers are decoded at once.
+    pub fn unbudgeted() -> AnswerRoom<'static> {
+        AnswerRoom {
+            room: None,
+            expected: 0,
+        }
+    }
+
+    /// Waits for room to decode an answer of `bytes`: what it was expected
+    /// to need, or twice its bytes (16-bit samples become 32-bit floats) if
+    /// that is more.
+    pub async fn before_decoding(&mut self, bytes: usize) {
+        if let Some(room) = &mut self.room {
+            room.grow_to(self.expected.max(2 * bytes as u64)).await;
+        }
+    }
+}
+
 fn units(bytes: u64) -> u32 {
     u32::try_from(bytes.div_ceil(UNIT)).unwrap_or(u32::MAX)
 }

@@ -13,6 +13,7 @@ use crate::audio::{self, Clip};
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
+use super::budget::AnswerRoom;
 use super::spec::{CommandInput, CommandOutput, CommandSpec, SpeechRequest};
 use super::template::Vars;
 
@@ -31,7 +32,11 @@ impl CommandBackend {
         }
     }
 
-    async fn run(&self, req: &SpeechRequest) -> Result<Clip, AttemptError> {
+    async fn run(
+        &self,
+        req: &SpeechRequest,
+        room: &mut AnswerRoom<'_>,
+    ) -> Result<Clip, AttemptError> {
         let out_file = match self.spec.output {
             CommandOutput::File => Some(
                 tempfile::Builder::new()
@@ -124,6 +129,7 @@ impl CommandBackend {
                 self.spec.program, self.max_output_bytes
             )));
         }
+        room.before_decoding(bytes.len()).await;
         audio::decode(&bytes).map_err(|e| {
             let detail = if stderr.is_empty() {
                 String::new()
@@ -175,8 +181,9 @@ impl Backend for CommandBackend {
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,
+        room: &'a mut AnswerRoom<'_>,
     ) -> BoxFuture<'a, Result<Clip, AttemptError>> {
-        Box::pin(self.run(request))
+        Box::pin(self.run(request, room))
     }
 }
 
@@ -228,7 +235,10 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let err = b.run(&req()).await.unwrap_err();
+        let err = b
+            .run(&req(), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(!err.transient);
         assert!(
             err.message
@@ -250,7 +260,10 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let err = b.run(&req()).await.unwrap_err();
+        let err = b
+            .run(&req(), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert_eq!(err.message, "`sh` exited with status 3: voice v unknown");
     }
 
@@ -267,7 +280,10 @@ mod tests {
             1 << 20,
         );
         let started = std::time::Instant::now();
-        let err = b.run(&req()).await.unwrap_err();
+        let err = b
+            .run(&req(), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(err.transient);
         assert!(err.message.contains("did not finish within 0.2s"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(10));
@@ -285,7 +301,10 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let err = b.run(&req()).await.unwrap_err();
+        let err = b
+            .run(&req(), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(err.message.contains("not usable audio"), "{err}");
     }
 }

@@ -13,7 +13,7 @@ use crate::audio::{self, Clip, PrepareSettings, Prepared};
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
-use super::budget::{MemoryBudget, Reservation};
+use super::budget::{AnswerRoom, MemoryBudget, Reservation};
 use super::cache::{ClipCache, ClipKey};
 use super::command::CommandBackend;
 use super::http::HttpBackend;
@@ -436,7 +436,11 @@ impl Engine {
     /// One request, the clip it brings trimmed, judged and (when fit to air)
     /// cached. The permit is held until the clip is stored, so a run killed
     /// at any moment has at most `concurrency` requests to redo; the rest of
-    /// the preparation happens after it is given back.
+    /// the preparation happens after it is given back. A request in flight
+    /// holds no room: its answer waits for room before it is decoded, so a
+    /// backend's every permit can be in use whatever the budget (reserving
+    /// before the request let a 16 MiB budget keep two 15-second sentences
+    /// in flight, whatever the concurrency).
     async fn attempt(
         &self,
         slot: &Slot,
@@ -453,11 +457,11 @@ impl Engine {
         if let Some(pacer) = &slot.pacer {
             pacer.wait().await;
         }
-        // Room is waited for only once the backend's permit is held, so a
-        // request waiting for its backend holds no room another clip needs.
-        room.grow_to(self.room_for_text(&request.text, binding.speed))
-            .await;
-        let raw = slot.backend.attempt(request).await?;
+        let expected = self.room_for_text(&request.text, binding.speed);
+        let raw = slot
+            .backend
+            .attempt(request, &mut AnswerRoom::new(room, expected))
+            .await?;
         room.grow_to(self.room_to_prepare(&raw)).await;
         let trimmed = self
             .trim_and_judge(raw, &request.text, binding.speed)
@@ -697,6 +701,7 @@ mod tests {
         fn attempt<'a>(
             &'a self,
             _: &'a SpeechRequest,
+            _: &'a mut AnswerRoom<'_>,
         ) -> BoxFuture<'a, Result<Clip, AttemptError>> {
             *self.calls.lock().unwrap() += 1;
             let next = self.answers.lock().unwrap().remove(0);

@@ -11,6 +11,7 @@ use crate::audio::{self, Clip, DecodeError, PcmFormat};
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
+use super::budget::AnswerRoom;
 use super::pool::Pool;
 use super::retry::parse_retry_after;
 use super::spec::{AudioFormat, BodySpec, HttpSpec, JsonTemplate, RedirectPolicy, SpeechRequest};
@@ -216,9 +217,13 @@ impl HttpBackend {
 
     /// One attempt through the pool: the endpoint's health is recorded so a
     /// failing member cools down while the others carry the load.
-    async fn send(&self, req: &SpeechRequest) -> Result<Clip, AttemptError> {
+    async fn send(
+        &self,
+        req: &SpeechRequest,
+        room: &mut AnswerRoom<'_>,
+    ) -> Result<Clip, AttemptError> {
         let index = self.pool.pick(Instant::now());
-        let result = self.send_to(req, index).await;
+        let result = self.send_to(req, index, room).await;
         match &result {
             Ok(_) => self.pool.succeeded(index),
             Err(e) if e.transient && e.status.is_none_or(|s| s >= 500) => {
@@ -229,7 +234,12 @@ impl HttpBackend {
         result
     }
 
-    async fn send_to(&self, req: &SpeechRequest, index: usize) -> Result<Clip, AttemptError> {
+    async fn send_to(
+        &self,
+        req: &SpeechRequest,
+        index: usize,
+        room: &mut AnswerRoom<'_>,
+    ) -> Result<Clip, AttemptError> {
         let mut request = self.build(req, index)?;
         let origin = request.url().origin();
         let mut left_origin = false;
@@ -297,6 +307,7 @@ impl HttpBackend {
             Some(pointer) => audio_from_json(&body, pointer, &|b| self.describe(b))
                 .map_err(|e| e.with_status(status.as_u16()))?,
         };
+        room.before_decoding(body.len()).await;
         let decoded = match &self.spec.response.format {
             AudioFormat::Auto => audio::decode(&body),
             AudioFormat::Pcm(format) => {
@@ -352,8 +363,9 @@ impl Backend for HttpBackend {
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,
+        room: &'a mut AnswerRoom<'_>,
     ) -> BoxFuture<'a, Result<Clip, AttemptError>> {
-        Box::pin(self.send(request))
+        Box::pin(self.send(request, room))
     }
 }
 

@@ -22,7 +22,7 @@ mod worker;
 
 pub use attempt::AttemptError;
 pub use backend::Backend;
-pub use budget::{MemoryBudget, Reservation};
+pub use budget::{AnswerRoom, MemoryBudget, Reservation};
 pub use cache::{CacheStats, ClipCache, ClipKey, Pruned};
 pub use engine::{
     plausible_seconds, ClipMeta, Engine, EngineError, SegmentFailure, Synthesized,

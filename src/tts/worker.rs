@@ -35,6 +35,7 @@ use crate::audio::{self, Clip};
 
 use super::attempt::AttemptError;
 use super::backend::Backend;
+use super::budget::AnswerRoom;
 use super::spec::{SpeechRequest, WorkerSpec};
 
 /// The protocol version this side speaks; a worker announcing another is refused.
@@ -142,7 +143,11 @@ impl WorkerBackend {
         pids
     }
 
-    async fn run(&self, req: &SpeechRequest) -> Result<Clip, AttemptError> {
+    async fn run(
+        &self,
+        req: &SpeechRequest,
+        room: &mut AnswerRoom<'_>,
+    ) -> Result<Clip, AttemptError> {
         if let Some(e) = self.unavailable_error() {
             return Err(e);
         }
@@ -169,7 +174,7 @@ impl WorkerBackend {
             }
         }
         let worker = member.worker.as_mut().expect("started above");
-        let (result, fate) = self.speak(worker, req).await;
+        let (result, fate) = self.speak(worker, req, room).await;
         if let Fate::Discard = fate {
             member.worker = None;
         }
@@ -318,6 +323,7 @@ impl WorkerBackend {
         &self,
         worker: &mut Worker,
         req: &SpeechRequest,
+        room: &mut AnswerRoom<'_>,
     ) -> (Result<Clip, AttemptError>, Fate) {
         let who = self.describe();
         let dir = match &self.dir {
@@ -388,7 +394,7 @@ impl WorkerBackend {
             }
         };
         let result = match reply {
-            Reply::Ok => self.read_clip(&out).await,
+            Reply::Ok => self.read_clip(&out, room).await,
             Reply::Failed { error, retry } => {
                 let message = format!("{who} could not speak it: {error}");
                 Err(if retry {
@@ -402,7 +408,7 @@ impl WorkerBackend {
         (result, Fate::Keep)
     }
 
-    async fn read_clip(&self, out: &Path) -> Result<Clip, AttemptError> {
+    async fn read_clip(&self, out: &Path, room: &mut AnswerRoom<'_>) -> Result<Clip, AttemptError> {
         let who = self.describe();
         let size = tokio::fs::metadata(out)
             .await
@@ -422,6 +428,7 @@ impl WorkerBackend {
         let bytes = tokio::fs::read(out).await.map_err(|e| {
             AttemptError::transient(format!("{who}: cannot read {}: {e}", out.display()))
         })?;
+        room.before_decoding(bytes.len()).await;
         audio::decode(&bytes).map_err(|e| {
             AttemptError::transient(format!("{who} wrote a file that is not usable audio: {e}"))
         })
@@ -460,8 +467,9 @@ impl Backend for WorkerBackend {
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,
+        room: &'a mut AnswerRoom<'_>,
     ) -> BoxFuture<'a, Result<Clip, AttemptError>> {
-        Box::pin(self.run(request))
+        Box::pin(self.run(request, room))
     }
 }
 
@@ -670,13 +678,18 @@ mod tests {
             b.pids().await.is_empty(),
             "nothing runs before the first request"
         );
-        let clip = b.run(&req("hello there")).await.unwrap();
+        let clip = b
+            .run(&req("hello there"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         assert_eq!(clip.spec().sample_rate, 16000);
         assert!((clip.duration().as_secs_f64() - 0.66).abs() < 0.01);
         let pid = b.pids().await;
         assert_eq!(pid.len(), 1);
         for text in ["second", "third one"] {
-            b.run(&req(text)).await.unwrap();
+            b.run(&req(text), &mut AnswerRoom::unbudgeted())
+                .await
+                .unwrap();
         }
         assert_eq!(b.pids().await, pid, "the same process spoke every request");
         let leftovers = std::fs::read_dir(b.dir.as_ref().unwrap().path())
@@ -688,26 +701,39 @@ mod tests {
     #[tokio::test]
     async fn refusals_are_fatal_or_transient_as_the_worker_says() {
         let b = fake(&[], Duration::from_secs(20));
-        let e = b.run(&req("refuse")).await.unwrap_err();
+        let e = b
+            .run(&req("refuse"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(!e.transient, "{e}");
         assert_eq!(
             e.message,
             "worker `python3 fake_worker.py` of backend `fake` could not speak it: \
              characters this voice cannot read: 'A'"
         );
-        let e = b.run(&req("busy")).await.unwrap_err();
+        let e = b
+            .run(&req("busy"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(e.transient && e.message.ends_with("out of memory"), "{e}");
         let pid = b.pids().await;
-        b.run(&req("still fine")).await.unwrap();
+        b.run(&req("still fine"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         assert_eq!(b.pids().await, pid, "a refusal does not cost the worker");
     }
 
     #[tokio::test]
     async fn a_crash_is_a_failed_attempt_and_the_next_attempt_restarts_it() {
         let b = fake(&[], Duration::from_secs(20));
-        b.run(&req("warm up")).await.unwrap();
+        b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         let first = b.pids().await[0];
-        let e = b.run(&req("crash")).await.unwrap_err();
+        let e = b
+            .run(&req("crash"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(e.transient, "{e}");
         assert!(
             e.message
@@ -717,7 +743,9 @@ mod tests {
             "{e}"
         );
         assert!(gone(first).await);
-        b.run(&req("after the crash")).await.unwrap();
+        b.run(&req("after the crash"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         let second = b.pids().await[0];
         assert_ne!(first, second);
     }
@@ -725,17 +753,24 @@ mod tests {
     #[tokio::test]
     async fn a_hung_worker_times_out_is_killed_and_replaced() {
         let b = fake(&[], Duration::from_millis(700));
-        b.run(&req("warm up")).await.unwrap();
+        b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         let hung = b.pids().await[0];
         let started = std::time::Instant::now();
-        let e = b.run(&req("hang")).await.unwrap_err();
+        let e = b
+            .run(&req("hang"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(
             e.transient && e.message.contains("did not answer within 0.7s"),
             "{e}"
         );
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(gone(hung).await, "the hung worker is killed");
-        b.run(&req("next one")).await.unwrap();
+        b.run(&req("next one"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
     }
 
     #[tokio::test]
@@ -748,13 +783,21 @@ mod tests {
             ),
             ("wrong-id", "answered out of turn"),
         ] {
-            b.run(&req("warm up")).await.unwrap();
+            b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
+                .await
+                .unwrap();
             let pid = b.pids().await[0];
-            let e = b.run(&req(text)).await.unwrap_err();
+            let e = b
+                .run(&req(text), &mut AnswerRoom::unbudgeted())
+                .await
+                .unwrap_err();
             assert!(e.transient && e.message.contains(expect), "{text}: {e}");
             assert!(gone(pid).await, "{text}: the worker out of step is killed");
         }
-        let e = b.run(&req("no-file")).await.unwrap_err();
+        let e = b
+            .run(&req("no-file"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(
             e.transient && e.message.contains("answered ok but wrote no file"),
             "{e}"
@@ -764,7 +807,10 @@ mod tests {
     #[tokio::test]
     async fn a_worker_that_cannot_get_ready_is_fatal_once_for_the_run() {
         let b = fake(&["--no-ready"], Duration::from_secs(20));
-        let e = b.run(&req("hello")).await.unwrap_err();
+        let e = b
+            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(!e.transient, "{e}");
         assert!(
             e.message
@@ -773,7 +819,10 @@ mod tests {
                 && e.message.contains("install it with `make fake`"),
             "{e}"
         );
-        let again = b.run(&req("hello")).await.unwrap_err();
+        let again = b
+            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert_eq!(again, e, "not started again");
 
         let missing = WorkerBackend::new(
@@ -788,7 +837,10 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let e = missing.run(&req("hello")).await.unwrap_err();
+        let e = missing
+            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert_eq!(
             e.message,
             "worker `python piper_worker.py` of backend `gone`: program `/nowhere/bin/python` \
@@ -799,10 +851,16 @@ mod tests {
     #[tokio::test]
     async fn ready_lines_are_checked() {
         let b = fake(&["--protocol", "2"], Duration::from_secs(20));
-        let e = b.run(&req("hello")).await.unwrap_err();
+        let e = b
+            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(e.message.contains("speaks worker protocol 2"), "{e}");
         let b = fake(&["--noise"], Duration::from_secs(20));
-        let e = b.run(&req("hello")).await.unwrap_err();
+        let e = b
+            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(
             e.message
                 .contains("its first line is not a ready line: `Loading model...`"),
@@ -810,7 +868,10 @@ mod tests {
         );
         let mut b = fake(&["--never-ready"], Duration::from_secs(20));
         b.spec.start_timeout = Duration::from_millis(500);
-        let e = b.run(&req("hello")).await.unwrap_err();
+        let e = b
+            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap_err();
         assert!(
             e.message.contains("did not say it was ready within 0.5s"),
             "{e}"
@@ -825,7 +886,9 @@ mod tests {
             &["--grandchild", grandchild.to_str().unwrap()],
             Duration::from_secs(20),
         );
-        b.run(&req("hello")).await.unwrap();
+        b.run(&req("hello"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         let worker = b.pids().await[0];
         let sleeper: u32 = std::fs::read_to_string(&grandchild)
             .unwrap()
@@ -843,12 +906,21 @@ mod tests {
     #[tokio::test]
     async fn an_abandoned_request_does_not_leave_its_answer_for_the_next() {
         let b = fake(&[], Duration::from_secs(20));
-        b.run(&req("warm up")).await.unwrap();
+        b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         let first = b.pids().await[0];
         // Cancelled half-way (as a signal does): the answer is never read.
-        let abandoned = tokio::time::timeout(Duration::from_millis(300), b.run(&req("hang"))).await;
+        let abandoned = tokio::time::timeout(
+            Duration::from_millis(300),
+            b.run(&req("hang"), &mut AnswerRoom::unbudgeted()),
+        )
+        .await;
         assert!(abandoned.is_err());
-        let clip = b.run(&req("the next text")).await.unwrap();
+        let clip = b
+            .run(&req("the next text"), &mut AnswerRoom::unbudgeted())
+            .await
+            .unwrap();
         assert!((clip.duration().as_secs_f64() - 0.78).abs() < 0.01);
         assert_ne!(b.pids().await[0], first);
         assert!(gone(first).await);

@@ -104,6 +104,47 @@ fn a_tiny_budget_holds_cold_and_warm_and_changes_no_sample() {
     assert!(small.len() > 48000 * 60, "a bulletin of over a minute");
 }
 
+/// A request in flight holds no room; only its answer waits for room, before
+/// it is decoded. Reserving before the request made a small budget cap the
+/// requests in flight: 4 MiB let two of these sentences fly at concurrency 8.
+#[test]
+fn a_small_budget_still_uses_every_permit_and_holds() {
+    let latency = std::time::Duration::from_millis(400);
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&arrivals);
+    let server = FakeTts::with(Arc::new(move |_, _| {
+        seen.lock().unwrap().push(std::time::Instant::now());
+        Reply::After(latency, Box::new(Reply::Wav(Shape::Plain16(24000))))
+    }));
+    let ws = Workspace::new();
+    ws.write(
+        "voices.toml",
+        openai_config(&server.url(), "").replace("concurrency = 3", "concurrency = 8"),
+    );
+    articles(&ws);
+    let built = build(&ws, "b", Some("4"));
+
+    // Every request takes the latency at least, so requests that arrived
+    // within it of one another were in flight together.
+    let mut arrivals = arrivals.lock().unwrap().clone();
+    arrivals.sort();
+    let in_flight = (0..arrivals.len())
+        .map(|i| {
+            arrivals[i..]
+                .iter()
+                .take_while(|&&t| t - arrivals[i] < latency)
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert!(arrivals.len() >= 36, "{} requests", arrivals.len());
+    assert_eq!(in_flight, 8, "requests in flight at once, at concurrency 8");
+    let peak = built["peak_audio_bytes"].as_u64().unwrap();
+    assert!(peak <= 4 * MIB, "{peak} bytes of audio alive, over 4 MiB");
+    let (_, _, samples) = read_wav(&ws.path("out/b.wav"));
+    assert!(samples.len() > 48000 * 60, "a bulletin of over a minute");
+}
+
 #[test]
 fn the_budget_comes_from_the_flag_the_environment_or_the_config() {
     let server = FakeTts::start();
