@@ -236,7 +236,7 @@ impl HttpFetcher {
                 return Err(too_large(limit, Some(length)));
             }
         }
-        let body = read_limited(response, limit, timeout)
+        let body = read_limited(response, limit, timeout, timeout)
             .await
             .map_err(|e| match e {
                 // It will not shrink on another attempt.

@@ -119,9 +119,11 @@ impl Reservation {
     }
 }
 
-/// Where an answer waits for room: once it has come, before it is decoded.
-/// A request in flight holds no room, so every permit of a backend can be in
-/// use however small the budget, while the decoded audio stays within it.
+/// Where an answer waits for room: once it has begun to come, before its
+/// body is read (an HTTP answer: the rest stays in the socket meanwhile) or
+/// decoded. A request in flight holds no room, so every permit of a backend
+/// can be in use however small the budget, while the audio in memory stays
+/// within it.
 pub struct AnswerRoom<'r> {
     room: Option<&'r mut Reservation>,
     expected: u64,
@@ -137,7 +139,7 @@ impl<'r> AnswerRoom<'r> {
         }
     }
 
-    /// No budget: answers are decoded at once.
+    /// No budget: answers are read and decoded at once.
     pub fn unbudgeted() -> AnswerRoom<'static> {
         AnswerRoom {
             room: None,
@@ -145,13 +147,17 @@ impl<'r> AnswerRoom<'r> {
         }
     }
 
-    /// Waits for room to decode an answer of `bytes`: what it was expected
-    /// to need, or twice its bytes (16-bit samples become 32-bit floats) if
-    /// that is more.
-    pub async fn before_decoding(&mut self, bytes: usize) {
+    /// Waits for room for an answer of `bytes` (when known): what it was
+    /// expected to need, or three times its bytes (the bytes, and 16-bit
+    /// samples as 32-bit floats) if that is more. Returns the time waited,
+    /// which is the budget's, not the backend's.
+    pub async fn make_room(&mut self, bytes: Option<u64>) -> std::time::Duration {
+        let started = std::time::Instant::now();
         if let Some(room) = &mut self.room {
-            room.grow_to(self.expected.max(2 * bytes as u64)).await;
+            let bytes = bytes.unwrap_or(0).saturating_mul(3);
+            room.grow_to(self.expected.max(bytes)).await;
         }
+        started.elapsed()
     }
 }
 

@@ -129,7 +129,7 @@ impl CommandBackend {
                 self.spec.program, self.max_output_bytes
             )));
         }
-        room.before_decoding(bytes.len()).await;
+        room.make_room(Some(bytes.len() as u64)).await;
         audio::decode(&bytes).map_err(|e| {
             let detail = if stderr.is_empty() {
                 String::new()

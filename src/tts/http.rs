@@ -16,7 +16,7 @@ use super::pool::Pool;
 use super::retry::parse_retry_after;
 use super::spec::{AudioFormat, BodySpec, HttpSpec, JsonTemplate, RedirectPolicy, SpeechRequest};
 use super::template::{escape_xml, scrub, Secret, Var, Vars};
-use super::transfer::{read_limited, transport_error, MAX_REDIRECTS};
+use super::transfer::{no_answer_within, read_limited, transport_error, MAX_REDIRECTS};
 
 pub struct HttpBackend {
     client: reqwest::Client,
@@ -107,7 +107,6 @@ impl HttpBackend {
                     Some(r) => Ok(r),
                     None => {
                         let mut r = reqwest::Request::new(reqwest::Method::GET, to);
-                        *r.timeout_mut() = Some(self.timeout);
                         for (name, value) in from.headers() {
                             if name != CONTENT_TYPE && name != reqwest::header::CONTENT_LENGTH {
                                 r.headers_mut().append(name.clone(), value.clone());
@@ -121,7 +120,6 @@ impl HttpBackend {
                 *left_origin = true;
                 tracing::debug!(location = %shown, "following a redirect to another origin without credentials");
                 let mut r = reqwest::Request::new(reqwest::Method::GET, to);
-                *r.timeout_mut() = Some(self.timeout);
                 let vars = Vars {
                     text: "",
                     voice: "",
@@ -171,10 +169,7 @@ impl HttpBackend {
                 pairs.append_pair(name, &value.render(&vars));
             }
         }
-        let mut builder = self
-            .client
-            .request(self.spec.method.clone(), url)
-            .timeout(self.timeout);
+        let mut builder = self.client.request(self.spec.method.clone(), url);
         for (name, value) in &self.spec.headers {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| AttemptError::fatal(format!("invalid header name `{name}`")))?;
@@ -244,12 +239,15 @@ impl HttpBackend {
         let origin = request.url().origin();
         let mut left_origin = false;
         let mut hops = 0;
+        // Each hop has `timeout` to answer in full, less any time its answer
+        // spent waiting for room, which is not the backend's.
+        let mut sent;
         let response = loop {
             let copy = request.try_clone();
-            let response = self
-                .client
-                .execute(request)
+            sent = Instant::now();
+            let response = tokio::time::timeout(self.timeout, self.client.execute(request))
                 .await
+                .map_err(|_| no_answer_within(self.timeout))?
                 .map_err(|e| transport_error(e, self.timeout))?;
             let status = response.status();
             let location = response
@@ -284,7 +282,15 @@ impl HttpBackend {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let body = read_limited(response, self.max_response_bytes, self.timeout)
+        let waited = if status.is_success() {
+            room.make_room(response.content_length()).await
+        } else {
+            Duration::ZERO
+        };
+        let left = self
+            .timeout
+            .saturating_sub(sent.elapsed().saturating_sub(waited));
+        let body = read_limited(response, self.max_response_bytes, self.timeout, left)
             .await
             .map_err(AttemptError::from)?;
         if !status.is_success() {
@@ -307,7 +313,6 @@ impl HttpBackend {
             Some(pointer) => audio_from_json(&body, pointer, &|b| self.describe(b))
                 .map_err(|e| e.with_status(status.as_u16()))?,
         };
-        room.before_decoding(body.len()).await;
         let decoded = match &self.spec.response.format {
             AudioFormat::Auto => audio::decode(&body),
             AudioFormat::Pcm(format) => {

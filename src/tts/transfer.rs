@@ -47,14 +47,24 @@ impl From<BodyError> for AttemptError {
 
 /// Reads the body, giving up past `limit` bytes: a server that streams
 /// forever must not take the machine's memory with it.
+/// `within` is the time left of the request's `timeout` (which the message
+/// names).
 pub async fn read_limited(
     mut response: reqwest::Response,
     limit: usize,
     timeout: Duration,
+    within: Duration,
 ) -> Result<Vec<u8>, BodyError> {
+    let deadline = tokio::time::Instant::now() + within;
     let mut body = Vec::new();
     loop {
-        match response.chunk().await {
+        let Ok(next) = tokio::time::timeout_at(deadline, response.chunk()).await else {
+            return Err(BodyError::Timeout {
+                secs: timeout.as_secs_f64(),
+                received: body.len(),
+            });
+        };
+        match next {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > limit {
                     return Err(BodyError::TooLarge { limit });
@@ -79,14 +89,19 @@ pub async fn read_limited(
     }
 }
 
+/// A request not answered within `timeout`, as a transient failure.
+pub fn no_answer_within(timeout: Duration) -> AttemptError {
+    AttemptError::transient(format!(
+        "no complete answer within {:.1}s",
+        timeout.as_secs_f64()
+    ))
+}
+
 /// A request that got no answer, in words, as a transient failure. The URL
 /// is left out: the caller names what it was asking, without secrets.
 pub fn transport_error(e: reqwest::Error, timeout: Duration) -> AttemptError {
     if e.is_timeout() {
-        AttemptError::transient(format!(
-            "no complete answer within {:.1}s",
-            timeout.as_secs_f64()
-        ))
+        no_answer_within(timeout)
     } else if e.is_connect() {
         AttemptError::transient(format!(
             "could not connect: {}",

@@ -428,7 +428,7 @@ impl WorkerBackend {
         let bytes = tokio::fs::read(out).await.map_err(|e| {
             AttemptError::transient(format!("{who}: cannot read {}: {e}", out.display()))
         })?;
-        room.before_decoding(bytes.len()).await;
+        room.make_room(Some(bytes.len() as u64)).await;
         audio::decode(&bytes).map_err(|e| {
             AttemptError::transient(format!("{who} wrote a file that is not usable audio: {e}"))
         })
