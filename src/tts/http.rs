@@ -752,4 +752,103 @@ mod tests {
         );
         assert_eq!(error_message(b""), "empty body");
     }
+
+    /// A WAV of `secs` of a 16 kHz tone.
+    fn tone_wav(secs: f32) -> Vec<u8> {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut w = hound::WavWriter::new(&mut out, spec).unwrap();
+        for i in 0..(secs * 16000.0) as usize {
+            w.write_sample(((i as f32 * 0.07).sin() * 8000.0) as i16)
+                .unwrap();
+        }
+        w.finalize().unwrap();
+        out.into_inner()
+    }
+
+    /// A loopback server that answers one request at once with `body`.
+    async fn answer_once(body: Vec<u8>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/v1/audio/speech", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Headers, then as many body bytes as they announce.
+            loop {
+                let n = socket.read(&mut buf).await.unwrap();
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: audio/wav\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.write_all(&body).await.unwrap();
+            // Hold the connection open until the client has read it all.
+            let _ = socket.read(&mut buf).await;
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn an_answer_waits_for_room_without_the_wait_counting_against_the_timeout() {
+        let url = answer_once(tone_wav(0.5)).await;
+        let spec = HttpSpec {
+            method: reqwest::Method::POST,
+            urls: vec![t(&url)],
+            cooldown: Duration::from_secs(30),
+            query: vec![],
+            headers: vec![],
+            body: BodySpec::Json(JsonTemplate::Object(vec![(
+                "input".into(),
+                JsonTemplate::Str(t("{text}")),
+            )])),
+            response: ResponseSpec {
+                format: AudioFormat::Auto,
+                json_pointer: None,
+            },
+            redirects: RedirectPolicy::SameOrigin,
+        };
+        let timeout = Duration::from_millis(300);
+        let b = HttpBackend::new(reqwest::Client::new(), spec, timeout, 1 << 20, Vec::new());
+        // The whole budget is taken until well after the timeout.
+        let budget = crate::tts::MemoryBudget::new(1 << 20);
+        let hog = budget.reserve(1 << 20).await;
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(900)).await;
+            drop(hog);
+        });
+        let mut room = budget.none();
+        let started = Instant::now();
+        let clip = b
+            .send(&request("hello"), &mut AnswerRoom::new(&mut room, 4096))
+            .await
+            .unwrap();
+        assert!(
+            started.elapsed() >= Duration::from_millis(900),
+            "the answer was read before there was room for it"
+        );
+        assert_eq!(clip.spec().sample_rate, 16000);
+        assert!((clip.duration().as_secs_f64() - 0.5).abs() < 0.01);
+        // Room for the answer: its text's expectation or three times its bytes.
+        assert!(room.bytes() >= 3 * 16000);
+    }
 }
