@@ -383,15 +383,20 @@ def curl_span(url, texts, concurrency, work):
     return timed(cmd)[0]
 
 
-def bench_schedule(binary, backend_class, work, runs):
-    rows = {}
+def schedule_inputs(work):
+    """108 segments: 12 articles of a title and 8 short sentences."""
     inputs = os.path.join(work, "in-schedule")
     os.makedirs(inputs, exist_ok=True)
-    # 108 segments: 12 articles of a title and 8 short sentences.
     for a in range(12):
         body = " ".join(f"Short sentence {a} {k} is here." for k in range(8))
         with open(os.path.join(inputs, f"{a:03}.txt"), "w") as f:
             f.write(f"Title {a}\n\n{body}\n")
+    return inputs
+
+
+def bench_schedule(binary, backend_class, work, runs):
+    rows = {}
+    inputs = schedule_inputs(work)
     for tail in (False, True):
         backend = backend_class(200, tail, voice_seconds=30)
         try:

@@ -12,11 +12,10 @@
 //!
 //! Prints its URL on the first line of stdout, then serves until stdin is
 //! closed. `--tail` draws each latency from a lognormal with that median
-//! (sigma 0.6: one request in eight over twice as slow). GET `/requests` answers the number of speech requests served so far.
+//! (sigma 0.6: one request in eight over twice as slow).
 
 use std::f64::consts::PI;
 use std::io::BufRead;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::serve::ListenerExt;
 use rand::Rng;
 
@@ -35,7 +34,6 @@ struct Stub {
     pcm: Vec<u8>,
     latency: Duration,
     tail: bool,
-    served: AtomicU64,
 }
 
 fn main() {
@@ -60,7 +58,6 @@ fn main() {
         pcm: voice(voice_seconds),
         latency: Duration::from_secs_f64(latency_ms.max(0.0) / 1000.0),
         tail,
-        served: AtomicU64::new(0),
     });
     // One thread: the server must not compete with the client for the cores.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -75,7 +72,6 @@ fn main() {
         println!("http://127.0.0.1:{port}/v1/audio/speech");
         let app = axum::Router::new()
             .route("/v1/audio/speech", post(speech))
-            .route("/requests", get(requests))
             .with_state(stub);
         let stdin_closed = async {
             // Blocking read of stdin on its own thread; EOF ends the server.
@@ -107,7 +103,6 @@ async fn speech(State(stub): State<Arc<Stub>>, body: Bytes) -> impl IntoResponse
         .ok()
         .and_then(|v| v.get("input").and_then(|i| i.as_str()).map(str::to_owned))
         .unwrap_or_default();
-    stub.served.fetch_add(1, Ordering::Relaxed);
     let mut delay = stub.latency;
     if stub.tail && !delay.is_zero() {
         delay = delay.mul_f64(lognormal_factor(0.6));
@@ -117,10 +112,6 @@ async fn speech(State(stub): State<Arc<Stub>>, body: Bytes) -> impl IntoResponse
         [(CONTENT_TYPE, "audio/wav")],
         wav(&stub.pcm, seconds_for(&text)),
     )
-}
-
-async fn requests(State(stub): State<Arc<Stub>>) -> String {
-    stub.served.load(Ordering::Relaxed).to_string()
 }
 
 /// exp(sigma * N(0, 1)), by Box-Muller.

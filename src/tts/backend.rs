@@ -15,7 +15,7 @@ pub trait Backend: Send + Sync {
     /// name only: the part of the clip cache key that says how it was made.
     fn fingerprint(&self, request: &SpeechRequest) -> String;
 
-    /// One request; its answer waits in `room` before it is decoded.
+    /// One request; its answer waits in `room` before it is read or decoded.
     fn attempt<'a>(
         &'a self,
         request: &'a SpeechRequest,

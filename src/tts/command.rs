@@ -214,6 +214,13 @@ mod tests {
         }
     }
 
+    impl CommandBackend {
+        /// One request for "hello", with no budget to wait on.
+        async fn say(&self) -> Result<Clip, AttemptError> {
+            self.run(&req(), &mut AnswerRoom::unbudgeted()).await
+        }
+    }
+
     fn req() -> SpeechRequest {
         SpeechRequest {
             text: "hello".into(),
@@ -235,10 +242,7 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let err = b
-            .run(&req(), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let err = b.say().await.unwrap_err();
         assert!(!err.transient);
         assert!(
             err.message
@@ -260,10 +264,7 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let err = b
-            .run(&req(), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let err = b.say().await.unwrap_err();
         assert_eq!(err.message, "`sh` exited with status 3: voice v unknown");
     }
 
@@ -280,10 +281,7 @@ mod tests {
             1 << 20,
         );
         let started = std::time::Instant::now();
-        let err = b
-            .run(&req(), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let err = b.say().await.unwrap_err();
         assert!(err.transient);
         assert!(err.message.contains("did not finish within 0.2s"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(10));
@@ -301,10 +299,7 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let err = b
-            .run(&req(), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let err = b.say().await.unwrap_err();
         assert!(err.message.contains("not usable audio"), "{err}");
     }
 }

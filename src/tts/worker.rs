@@ -641,6 +641,13 @@ mod tests {
         )
     }
 
+    impl WorkerBackend {
+        /// One request for `text`, with no budget to wait on.
+        async fn say(&self, text: &str) -> Result<Clip, AttemptError> {
+            self.run(&req(text), &mut AnswerRoom::unbudgeted()).await
+        }
+    }
+
     fn req(text: &str) -> SpeechRequest {
         SpeechRequest {
             text: text.into(),
@@ -678,18 +685,13 @@ mod tests {
             b.pids().await.is_empty(),
             "nothing runs before the first request"
         );
-        let clip = b
-            .run(&req("hello there"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        let clip = b.say("hello there").await.unwrap();
         assert_eq!(clip.spec().sample_rate, 16000);
         assert!((clip.duration().as_secs_f64() - 0.66).abs() < 0.01);
         let pid = b.pids().await;
         assert_eq!(pid.len(), 1);
         for text in ["second", "third one"] {
-            b.run(&req(text), &mut AnswerRoom::unbudgeted())
-                .await
-                .unwrap();
+            b.say(text).await.unwrap();
         }
         assert_eq!(b.pids().await, pid, "the same process spoke every request");
         let leftovers = std::fs::read_dir(b.dir.as_ref().unwrap().path())
@@ -701,39 +703,26 @@ mod tests {
     #[tokio::test]
     async fn refusals_are_fatal_or_transient_as_the_worker_says() {
         let b = fake(&[], Duration::from_secs(20));
-        let e = b
-            .run(&req("refuse"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("refuse").await.unwrap_err();
         assert!(!e.transient, "{e}");
         assert_eq!(
             e.message,
             "worker `python3 fake_worker.py` of backend `fake` could not speak it: \
              characters this voice cannot read: 'A'"
         );
-        let e = b
-            .run(&req("busy"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("busy").await.unwrap_err();
         assert!(e.transient && e.message.ends_with("out of memory"), "{e}");
         let pid = b.pids().await;
-        b.run(&req("still fine"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        b.say("still fine").await.unwrap();
         assert_eq!(b.pids().await, pid, "a refusal does not cost the worker");
     }
 
     #[tokio::test]
     async fn a_crash_is_a_failed_attempt_and_the_next_attempt_restarts_it() {
         let b = fake(&[], Duration::from_secs(20));
-        b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        b.say("warm up").await.unwrap();
         let first = b.pids().await[0];
-        let e = b
-            .run(&req("crash"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("crash").await.unwrap_err();
         assert!(e.transient, "{e}");
         assert!(
             e.message
@@ -743,9 +732,7 @@ mod tests {
             "{e}"
         );
         assert!(gone(first).await);
-        b.run(&req("after the crash"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        b.say("after the crash").await.unwrap();
         let second = b.pids().await[0];
         assert_ne!(first, second);
     }
@@ -753,24 +740,17 @@ mod tests {
     #[tokio::test]
     async fn a_hung_worker_times_out_is_killed_and_replaced() {
         let b = fake(&[], Duration::from_millis(700));
-        b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        b.say("warm up").await.unwrap();
         let hung = b.pids().await[0];
         let started = std::time::Instant::now();
-        let e = b
-            .run(&req("hang"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("hang").await.unwrap_err();
         assert!(
             e.transient && e.message.contains("did not answer within 0.7s"),
             "{e}"
         );
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(gone(hung).await, "the hung worker is killed");
-        b.run(&req("next one"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        b.say("next one").await.unwrap();
     }
 
     #[tokio::test]
@@ -783,21 +763,13 @@ mod tests {
             ),
             ("wrong-id", "answered out of turn"),
         ] {
-            b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
-                .await
-                .unwrap();
+            b.say("warm up").await.unwrap();
             let pid = b.pids().await[0];
-            let e = b
-                .run(&req(text), &mut AnswerRoom::unbudgeted())
-                .await
-                .unwrap_err();
+            let e = b.say(text).await.unwrap_err();
             assert!(e.transient && e.message.contains(expect), "{text}: {e}");
             assert!(gone(pid).await, "{text}: the worker out of step is killed");
         }
-        let e = b
-            .run(&req("no-file"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("no-file").await.unwrap_err();
         assert!(
             e.transient && e.message.contains("answered ok but wrote no file"),
             "{e}"
@@ -807,10 +779,7 @@ mod tests {
     #[tokio::test]
     async fn a_worker_that_cannot_get_ready_is_fatal_once_for_the_run() {
         let b = fake(&["--no-ready"], Duration::from_secs(20));
-        let e = b
-            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("hello").await.unwrap_err();
         assert!(!e.transient, "{e}");
         assert!(
             e.message
@@ -819,10 +788,7 @@ mod tests {
                 && e.message.contains("install it with `make fake`"),
             "{e}"
         );
-        let again = b
-            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let again = b.say("hello").await.unwrap_err();
         assert_eq!(again, e, "not started again");
 
         let missing = WorkerBackend::new(
@@ -837,10 +803,7 @@ mod tests {
             Duration::from_secs(5),
             1 << 20,
         );
-        let e = missing
-            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = missing.say("hello").await.unwrap_err();
         assert_eq!(
             e.message,
             "worker `python piper_worker.py` of backend `gone`: program `/nowhere/bin/python` \
@@ -851,16 +814,10 @@ mod tests {
     #[tokio::test]
     async fn ready_lines_are_checked() {
         let b = fake(&["--protocol", "2"], Duration::from_secs(20));
-        let e = b
-            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("hello").await.unwrap_err();
         assert!(e.message.contains("speaks worker protocol 2"), "{e}");
         let b = fake(&["--noise"], Duration::from_secs(20));
-        let e = b
-            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("hello").await.unwrap_err();
         assert!(
             e.message
                 .contains("its first line is not a ready line: `Loading model...`"),
@@ -868,10 +825,7 @@ mod tests {
         );
         let mut b = fake(&["--never-ready"], Duration::from_secs(20));
         b.spec.start_timeout = Duration::from_millis(500);
-        let e = b
-            .run(&req("hello"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap_err();
+        let e = b.say("hello").await.unwrap_err();
         assert!(
             e.message.contains("did not say it was ready within 0.5s"),
             "{e}"
@@ -886,9 +840,7 @@ mod tests {
             &["--grandchild", grandchild.to_str().unwrap()],
             Duration::from_secs(20),
         );
-        b.run(&req("hello"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        b.say("hello").await.unwrap();
         let worker = b.pids().await[0];
         let sleeper: u32 = std::fs::read_to_string(&grandchild)
             .unwrap()
@@ -906,21 +858,12 @@ mod tests {
     #[tokio::test]
     async fn an_abandoned_request_does_not_leave_its_answer_for_the_next() {
         let b = fake(&[], Duration::from_secs(20));
-        b.run(&req("warm up"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        b.say("warm up").await.unwrap();
         let first = b.pids().await[0];
         // Cancelled half-way (as a signal does): the answer is never read.
-        let abandoned = tokio::time::timeout(
-            Duration::from_millis(300),
-            b.run(&req("hang"), &mut AnswerRoom::unbudgeted()),
-        )
-        .await;
+        let abandoned = tokio::time::timeout(Duration::from_millis(300), b.say("hang")).await;
         assert!(abandoned.is_err());
-        let clip = b
-            .run(&req("the next text"), &mut AnswerRoom::unbudgeted())
-            .await
-            .unwrap();
+        let clip = b.say("the next text").await.unwrap();
         assert!((clip.duration().as_secs_f64() - 0.78).abs() < 0.01);
         assert_ne!(b.pids().await[0], first);
         assert!(gone(first).await);

@@ -29,6 +29,17 @@ fn articles(ws: &Workspace) {
     }
 }
 
+/// A workspace with `articles` and a config for `server` at concurrency 8.
+fn articles_at_concurrency_8(server: &FakeTts) -> Workspace {
+    let ws = Workspace::new();
+    ws.write(
+        "voices.toml",
+        openai_config(&server.url(), "").replace("concurrency = 3", "concurrency = 8"),
+    );
+    articles(&ws);
+    ws
+}
+
 /// The build's summary line as JSON.
 fn summary(stderr: &str) -> serde_json::Value {
     stderr
@@ -57,12 +68,7 @@ fn build(ws: &Workspace, name: &str, memory: Option<&str>) -> serde_json::Value 
 fn a_tiny_budget_holds_cold_and_warm_and_changes_no_sample() {
     // One answer format, so that cold and warm builds air the same clips.
     let server = FakeTts::with(Arc::new(|_, _| Reply::Wav(Shape::Plain16(24000))));
-    let ws = Workspace::new();
-    ws.write(
-        "voices.toml",
-        openai_config(&server.url(), "").replace("concurrency = 3", "concurrency = 8"),
-    );
-    articles(&ws);
+    let ws = articles_at_concurrency_8(&server);
 
     let cold = build(&ws, "cold", Some("4"));
     let made = server.requests().len();
@@ -116,12 +122,7 @@ fn a_small_budget_still_uses_every_permit_and_holds() {
         seen.lock().unwrap().push(std::time::Instant::now());
         Reply::After(latency, Box::new(Reply::Wav(Shape::Plain16(24000))))
     }));
-    let ws = Workspace::new();
-    ws.write(
-        "voices.toml",
-        openai_config(&server.url(), "").replace("concurrency = 3", "concurrency = 8"),
-    );
-    articles(&ws);
+    let ws = articles_at_concurrency_8(&server);
     let built = build(&ws, "b", Some("4"));
 
     // Every request takes the latency at least, so requests that arrived
